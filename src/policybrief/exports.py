@@ -1,0 +1,144 @@
+"""Data downloads beside each brief: the measures and figures it uses, as CSV and JSON.
+
+Columns are described once here; the brief's "Data" annex and docs/briefs.md show the same
+descriptions, so a reader of the CSV knows what each column means.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .load import Corpus
+from .models import Measure, Quantity, SourceDocument
+
+MEASURE_COLUMNS: list[tuple[str, str]] = [
+    ("measure_id", "Stable id of the measure; cite it as [@measure_id]"),
+    ("document_id", "Id of the source document that reports it"),
+    ("title", "Short title, in the analysts' words"),
+    ("jurisdiction_code", "ISO 3166-2:CN code (CN for national; city and zone codes extend their province's)"),
+    ("jurisdiction_en", "Jurisdiction, English name"),
+    ("jurisdiction_zh", "Jurisdiction, Chinese name"),
+    ("level", "Level of government: national, provincial, municipal, zone"),
+    ("province_code", "The provincial-level division it lies in (empty for national)"),
+    ("actors", "Issuing or implementing bodies, separated by '; '"),
+    ("instrument", "Instrument as family › type"),
+    ("themes", "Themes, separated by '; '"),
+    ("scope", "general (whole jurisdiction) or targeted, with detail"),
+    ("period_start", "First year (empty if the source gives none)"),
+    ("period_end", "Last year (empty if open-ended or not given)"),
+    ("period_inferred", "true when the period is inferred rather than stated"),
+    ("status", "announced, in-force, completed, proposed (recommended by commentators) or unknown"),
+    ("plan", "The named plan or programme, as the source names it"),
+    ("evidence", "Verbatim anchor phrase(s) in the source, separated by ' | '"),
+]
+
+QUANTITY_COLUMNS: list[tuple[str, str]] = [
+    ("quantity_id", "Stable id of the figure; cite it as [@quantity_id]"),
+    ("document_id", "Id of the source document that reports it"),
+    ("measure_id", "Measure it belongs to (empty for context figures)"),
+    ("jurisdiction_code", "Jurisdiction the figure refers to"),
+    ("jurisdiction_en", "Jurisdiction, English name"),
+    ("kind", "target, result (achieved), baseline, or anecdote (one enterprise)"),
+    ("counts", "What is counted"),
+    ("value", "The number; for a range, the low end"),
+    ("value_high", "For a range, the high end (else empty)"),
+    ("unit", "Unit of the value"),
+    ("approx", "over, nearly, about, at least — as the source qualifies it (else empty)"),
+    ("period", "Year or period the figure refers to"),
+    ("enterprise", "For anecdotes: the enterprise"),
+    ("evidence", "Verbatim anchor phrase in the source"),
+    ("reading", "The analysts' reading where the anchor has extraction damage"),
+]
+
+
+def _measure_row(corpus: Corpus, doc: SourceDocument, m: Measure) -> dict[str, Any]:
+    tax = corpus.taxonomy
+    jur = tax.jurisdiction(m.jurisdiction)
+    province = tax.province_of(m.jurisdiction)
+    return {
+        "measure_id": m.id,
+        "document_id": doc.id,
+        "title": m.title,
+        "jurisdiction_code": jur.code,
+        "jurisdiction_en": jur.name_en,
+        "jurisdiction_zh": jur.name_zh,
+        "level": jur.level.value,
+        "province_code": province.code if province else "",
+        "actors": "; ".join(tax.actor(a).name for a in m.actors),
+        "instrument": tax.instrument_label(m.instrument),
+        "themes": "; ".join(tax.theme_label(t) for t in m.themes),
+        "scope": m.scope.type + (f": {m.scope.detail}" if m.scope.detail else ""),
+        "period_start": m.period.start if m.period.start is not None else "",
+        "period_end": m.period.end if m.period.end is not None else "",
+        "period_inferred": "true" if m.period.inferred else "false",
+        "status": m.status.value,
+        "plan": m.plan or "",
+        "evidence": " | ".join(e.anchor for e in m.evidence),
+    }
+
+
+def _quantity_row(
+    corpus: Corpus, doc: SourceDocument, m: Measure | None, q: Quantity
+) -> dict[str, Any]:
+    tax = corpus.taxonomy
+    code = q.jurisdiction or (m.jurisdiction if m else doc.subject)
+    low, high = (q.value if isinstance(q.value, tuple) else (q.value, ""))
+    return {
+        "quantity_id": q.id,
+        "document_id": doc.id,
+        "measure_id": m.id if m else "",
+        "jurisdiction_code": code,
+        "jurisdiction_en": tax.jurisdiction(code).name_en,
+        "kind": q.kind.value,
+        "counts": q.counts,
+        "value": _num(low),
+        "value_high": _num(high) if high != "" else "",
+        "unit": q.unit,
+        "approx": q.approx or "",
+        "period": q.period.label() if q.period else "",
+        "enterprise": tax.actor(q.enterprise).name if q.enterprise else "",
+        "evidence": q.evidence.anchor,
+        "reading": q.evidence.reading or "",
+    }
+
+
+def _num(x: float | str) -> int | float | str:
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+def rows_for(
+    corpus: Corpus, documents: Iterable[str], measures: Iterable[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for the given measure ids, and for their quantities plus the documents' context figures."""
+    wanted = set(measures)
+    doc_ids = set(documents)
+    measure_rows: list[dict[str, Any]] = []
+    quantity_rows: list[dict[str, Any]] = []
+    for doc in corpus.documents:
+        if doc.id not in doc_ids:
+            continue
+        for m in doc.measures:
+            if m.id in wanted:
+                measure_rows.append(_measure_row(corpus, doc, m))
+                quantity_rows.extend(_quantity_row(corpus, doc, m, q) for q in m.quantities)
+        quantity_rows.extend(_quantity_row(corpus, doc, None, q) for q in doc.quantities)
+    return measure_rows, quantity_rows
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in columns], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_json(rows: list[dict[str, Any]], columns: list[tuple[str, str]], about: str) -> bytes:
+    payload = {"about": about, "columns": dict(columns), "rows": rows}
+    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")

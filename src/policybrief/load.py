@@ -1,0 +1,186 @@
+"""Load stage: read content/ into typed models, collecting every problem before failing.
+
+Layout of a content folder (documented in docs/content-format.md):
+
+    content/taxonomy.yaml          jurisdictions, actors, instruments, themes
+    content/documents/<id>.md      one structured summary per source document
+    content/briefs/<id>.md         one definition per brief
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .models import Brief, SourceDocument, Taxonomy
+from .problems import ContentError, Problem, field_path
+from .yamlmap import Located, YamlError, parse, split_front_matter
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Corpus:
+    root: Path
+    taxonomy: Taxonomy
+    documents: list[SourceDocument]
+    briefs: list[Brief]
+    # Where each record came from, for error messages in later checks:
+    # (kind, id) -> (relative path, line map)
+    origins: dict[tuple[str, str], tuple[str, Located]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    # Problems that do not stop the build (severity "warning"), for the CLI to print.
+    warnings: list[Problem] = field(default_factory=list)
+
+    def document(self, doc_id: str) -> SourceDocument:
+        return next(d for d in self.documents if d.id == doc_id)
+
+
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Drop pydantic's union/type tags from an error location, keeping real keys."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+            # A missing key: name it, but it has no line of its own.
+            if part.isidentifier():
+                out.append(part)
+            node = None
+        # else: a type tag such as 'float' or 'tuple[float, float]'
+    return tuple(out)
+
+
+def validate_model(model: type[M], located: Located, rel: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        seen: set[tuple[str, str]] = set()
+        for err in exc.errors(include_url=False):
+            loc = _clean_loc(located.data, tuple(err["loc"]))
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "required field is missing"
+            elif err["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling against docs/content-format.md)"
+            key = (field_path(loc), msg)
+            if key in seen:  # unions report one failure per branch
+                continue
+            seen.add(key)
+            problems.append(Problem(rel, located.line_of(loc), field_path(loc), msg))
+        return None
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> str | None:
+    rel = _rel(path, root)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, None, "", f"not UTF-8 text ({exc.reason})"))
+    except OSError as exc:
+        problems.append(Problem(rel, None, "", f"cannot read: {exc.strerror}"))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _load_front_matter(
+    path: Path, root: Path, model: type[M], body_field: str, problems: list[Problem]
+) -> tuple[M, Located] | None:
+    rel = _rel(path, root)
+    text = _read(path, root, problems)
+    if text is None:
+        return None
+    try:
+        fm = split_front_matter(text)
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, "", exc.message))
+        return None
+    if not isinstance(fm.meta.data, dict):
+        problems.append(Problem(rel, 2, "", "front matter must be a mapping of fields"))
+        return None
+    fm.meta.data[body_field] = fm.body.strip()
+    fm.meta.lines[(body_field,)] = fm.body_line - fm.meta.line_offset
+    stem_ok = fm.meta.data.get("id") in (None, path.stem)
+    record = validate_model(model, fm.meta, rel, problems)
+    if not stem_ok:
+        problems.append(
+            Problem(
+                rel,
+                fm.meta.line_of(("id",)),
+                "id",
+                f"id '{fm.meta.data.get('id')}' differs from the file name '{path.stem}'",
+            )
+        )
+        return None
+    return (record, fm.meta) if record is not None else None
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Read and validate a content folder; raise ContentError listing every problem."""
+    from .validate import check_corpus
+
+    problems: list[Problem] = []
+    root = root.resolve()
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), None, "", "content folder not found")])
+
+    taxonomy: Taxonomy | None = None
+    origins: dict[tuple[str, str], tuple[str, Located]] = {}
+    files: list[Path] = []
+    tax_path = root / "taxonomy.yaml"
+    tax_rel = _rel(tax_path, root)
+    if not tax_path.is_file():
+        problems.append(Problem(tax_rel, None, "", "taxonomy file not found"))
+    else:
+        files.append(tax_path)
+        text = _read(tax_path, root, problems)
+        if text is not None:
+            try:
+                located = parse(text)
+            except YamlError as exc:
+                problems.append(Problem(tax_rel, exc.line, "", exc.message))
+            else:
+                taxonomy = validate_model(Taxonomy, located, tax_rel, problems)
+                origins[("taxonomy", "")] = (tax_rel, located)
+
+    documents: list[SourceDocument] = []
+    for path in sorted((root / "documents").glob("*.md")):
+        files.append(path)
+        loaded = _load_front_matter(path, root, SourceDocument, "summary", problems)
+        if loaded:
+            documents.append(loaded[0])
+            origins[("document", loaded[0].id)] = (_rel(path, root), loaded[1])
+
+    briefs: list[Brief] = []
+    for path in sorted((root / "briefs").glob("*.md")):
+        files.append(path)
+        loaded_brief = _load_front_matter(path, root, Brief, "body", problems)
+        if loaded_brief:
+            briefs.append(loaded_brief[0])
+            origins[("brief", loaded_brief[0].id)] = (_rel(path, root), loaded_brief[1])
+
+    if not documents and not problems:
+        problems.append(Problem(_rel(root / "documents", root), None, "", "no documents found"))
+
+    if taxonomy is None:
+        raise ContentError(problems)
+    corpus = Corpus(root, taxonomy, documents, briefs, origins, files)
+    problems.extend(check_corpus(corpus))
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    corpus.warnings = sorted(problems)
+    return corpus

@@ -1,0 +1,381 @@
+"""Typed models of the content: taxonomy, source documents, measures, quantities, briefs.
+
+The field names follow the nouns analysts use (see docs/content-format.md). Every model
+forbids unknown keys, so a typo in a summary is an error rather than a silently lost fact.
+Cross-references (jurisdiction codes, actor ids, taxonomy terms, document ids) are checked
+by `policybrief.validate`, not here, because they need the whole corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+# A verbatim phrase from the source: the content model allows a dozen words at most.
+Anchor = Annotated[str, Field(min_length=3, max_length=160)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+class Level(str, Enum):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+    zone = "zone"
+    enterprise = "enterprise"
+
+
+LEVEL_ORDER = [Level.national, Level.provincial, Level.municipal, Level.zone, Level.enterprise]
+
+
+class Jurisdiction(Strict):
+    code: Annotated[str, Field(pattern=r"^CN(?:-[A-Z0-9]{2,6})*$")]
+    level: Level
+    # Administrative type as the source would name it: province, municipality,
+    # autonomous region, special administrative region, city, high-tech zone…
+    type: str
+    name_en: str
+    name_zh: str
+    parent: str | None = None
+    # Position on the tile-grid map (row, column); provincial-level divisions only.
+    tile: tuple[int, int] | None = None
+    short_zh: str | None = None  # short Chinese name for tight spaces (tile map)
+
+
+class ActorKind(str, Enum):
+    central_leadership = "central-leadership"
+    state_council = "state-council"
+    ministry = "ministry"
+    local_government = "local-government"
+    local_department = "local-department"
+    zone_administration = "zone-administration"
+    research = "research"
+    association = "association"
+    enterprise = "enterprise"
+    media = "media"
+    person = "person"
+
+
+class Actor(Strict):
+    id: Slug
+    name: str
+    kind: ActorKind
+    jurisdiction: str
+    aliases: list[str] = []
+    name_zh: str | None = None
+    note: str | None = None
+
+
+class InstrumentType(Strict):
+    id: Slug
+    label: str
+    description: str | None = None
+
+
+class InstrumentFamily(Strict):
+    id: Slug
+    label: str
+    types: list[InstrumentType]
+
+
+class Theme(Strict):
+    id: Slug
+    label: str
+    description: str | None = None
+
+
+class Taxonomy(Strict):
+    jurisdictions: list[Jurisdiction]
+    actors: list[Actor]
+    instruments: list[InstrumentFamily]
+    themes: list[Theme]
+
+    def jurisdiction(self, code: str) -> Jurisdiction:
+        return self._jur_index()[code]
+
+    def _jur_index(self) -> dict[str, Jurisdiction]:
+        return {j.code: j for j in self.jurisdictions}
+
+    def instrument_ids(self) -> set[str]:
+        return {f"{fam.id}/{t.id}" for fam in self.instruments for t in fam.types}
+
+    def instrument_label(self, ref: str) -> str:
+        fam_id, _, type_id = ref.partition("/")
+        for fam in self.instruments:
+            if fam.id == fam_id:
+                for t in fam.types:
+                    if t.id == type_id:
+                        return f"{fam.label} › {t.label}"
+        return ref
+
+    def instrument_family_label(self, ref: str) -> str:
+        fam_id = ref.partition("/")[0]
+        return next((f.label for f in self.instruments if f.id == fam_id), fam_id)
+
+    def theme_label(self, theme_id: str) -> str:
+        return next((t.label for t in self.themes if t.id == theme_id), theme_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def province_of(self, code: str) -> Jurisdiction | None:
+        """The provincial-level division a jurisdiction lies in (itself if provincial)."""
+        index = self._jur_index()
+        current = index.get(code)
+        while current is not None:
+            if current.level is Level.provincial:
+                return current
+            current = index.get(current.parent) if current.parent else None
+        return None
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class Evidence(Strict):
+    """Where a fact stands in its source: a short verbatim phrase from the source file.
+
+    `reading` is the analyst's corrected reading when the anchor contains extraction damage
+    (digits split by spaces, a garbled word); the anchor itself stays verbatim so that the
+    check can find it.
+    """
+
+    anchor: Anchor
+    reading: str | None = None
+
+    @field_validator("anchor")
+    @classmethod
+    def _dozen_words(cls, v: str) -> str:
+        if len(v.split()) > 12:
+            raise ValueError(f"an anchor is a dozen words at most; this one has {len(v.split())}")
+        return v
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+class QuantityKind(str, Enum):
+    target = "target"
+    result = "result"
+    baseline = "baseline"
+    anecdote = "anecdote"
+
+
+class Period(Strict):
+    start: int | None = Field(default=None, ge=1949, le=2100)
+    end: int | None = Field(default=None, ge=1949, le=2100)
+    inferred: bool = False
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end year {self.end} before start year {self.start}")
+        if self.inferred and not self.reason:
+            raise ValueError("an inferred period needs a reason")
+        return self
+
+    def label(self) -> str:
+        if self.start and self.end:
+            text = str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
+        elif self.start:
+            text = f"from {self.start}"
+        elif self.end:
+            text = f"by {self.end}"
+        else:
+            text = "unspecified"
+        return text + (" (inferred)" if self.inferred else "")
+
+
+class Quantity(Strict):
+    id: Slug
+    value: float | tuple[float, float]
+    unit: str
+    counts: str  # what is counted, in the analyst's words: "pilot regions", "energy use"
+    kind: QuantityKind
+    approx: Literal["over", "nearly", "about", "at least"] | None = None
+    jurisdiction: str | None = None  # defaults to the measure's (or the document's subject)
+    period: Period | None = None
+    enterprise: str | None = None  # actor id, for anecdotes about one firm
+    note: str | None = None
+    evidence: Evidence
+
+    @field_validator("value")
+    @classmethod
+    def _range_ordered(cls, v: float | tuple[float, float]) -> float | tuple[float, float]:
+        if isinstance(v, tuple) and v[1] < v[0]:
+            raise ValueError("a range is written [low, high]")
+        return v
+
+    @model_validator(mode="after")
+    def _anecdote_has_enterprise(self) -> Quantity:
+        if self.kind is QuantityKind.anecdote and not self.enterprise:
+            raise ValueError("an anecdote quantity names its enterprise (actor id)")
+        return self
+
+    def display_value(self) -> str:
+        def fmt(x: float) -> str:
+            return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+        if isinstance(self.value, tuple):
+            number = f"{fmt(self.value[0])}–{fmt(self.value[1])}"
+        else:
+            number = fmt(self.value)
+        prefix = f"{self.approx} " if self.approx else ""
+        unit = self.unit
+        if unit == "%":
+            return f"{prefix}{number}%"
+        return f"{prefix}{number} {unit}"
+
+    def magnitude(self) -> float:
+        return self.value[1] if isinstance(self.value, tuple) else self.value
+
+
+# --------------------------------------------------------------------------- measures
+
+
+class Status(str, Enum):
+    announced = "announced"
+    in_force = "in-force"
+    completed = "completed"
+    proposed = "proposed"  # recommended by commentators, not adopted by any government
+    unknown = "unknown"
+
+
+class Scope(Strict):
+    type: Literal["general", "targeted"]
+    detail: str | None = None
+
+
+class Measure(Strict):
+    id: Slug
+    title: str
+    description: str
+    jurisdiction: str
+    actors: list[str] = Field(min_length=1)
+    instrument: str  # "family/type", from the taxonomy
+    themes: list[str] = Field(min_length=1)
+    scope: Scope
+    period: Period
+    status: Status
+    plan: str | None = None  # the named plan or programme, as the source names it
+    quantities: list[Quantity] = []
+    evidence: list[Evidence] = Field(min_length=1)
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class DocumentKind(str, Enum):
+    news_report = "news-report"
+    commentary = "commentary"
+    feature = "feature"
+    policy_text = "policy-text"
+
+
+class Published(Strict):
+    date: dt.date
+    precision: Literal["day", "month", "year"]
+    basis: Literal["stated", "inferred"]
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _inferred_has_reason(self) -> Published:
+        if self.basis == "inferred" and not self.reason:
+            raise ValueError("an inferred date needs a reason")
+        return self
+
+    def label(self) -> str:
+        if self.precision == "day":
+            text = f"{self.date.day} {self.date:%B %Y}"
+        elif self.precision == "month":
+            text = f"{self.date:%B %Y}"
+        else:
+            text = str(self.date.year)
+        return text + (" (inferred)" if self.basis == "inferred" else "")
+
+
+class SourceFile(Strict):
+    file: str
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class NoteKind(str, Enum):
+    extraction = "extraction"  # text-extraction damage and how it was read
+    discrepancy = "discrepancy"  # two sources disagree; both readings kept
+    inference = "inference"  # something the text does not state, inferred and why
+    metonym = "metonym"  # a place name standing for a government
+    scope = "scope"  # what the summary leaves out and why
+
+
+class Note(Strict):
+    kind: NoteKind
+    text: str
+    evidence: Evidence | None = None
+    other_document: str | None = None  # for discrepancies: the other source's id
+
+
+class SourceDocument(Strict):
+    id: Slug
+    title: str
+    outlet: str
+    authors: list[str] = []
+    kind: DocumentKind
+    published: Published
+    language: str = "en"
+    source: SourceFile
+    url: str | None = None
+    # The jurisdiction a document is mostly about; quantities outside measures default to it.
+    subject: str = "CN"
+    key_points: list[str] = Field(min_length=3, max_length=7)
+    notes: list[Note] = []
+    measures: list[Measure] = []
+    # Figures that belong to no measure: context, enterprise anecdotes.
+    quantities: list[Quantity] = []
+    summary: str = ""  # the Markdown body, filled by the loader
+
+
+# --------------------------------------------------------------------------- briefs
+
+
+class BriefKind(str, Enum):
+    comparative = "comparative"
+    thematic = "thematic"
+    digest = "digest"
+
+
+class Filters(Strict):
+    documents: list[str] | Literal["all"] = "all"
+    themes: list[str] = []
+    instruments: list[str] = []
+    levels: list[Level] = []
+    jurisdictions: list[str] = []
+
+
+class Brief(Strict):
+    id: Slug
+    title: str
+    subtitle: str | None = None
+    kind: BriefKind
+    audience: str
+    summary: str  # one or two sentences for the index page
+    edition: dt.date
+    number: str | None = None  # the series number printed on the cover, e.g. "PB-2026-01"
+    key_messages: list[str] = Field(min_length=3, max_length=6)
+    covers: Filters = Filters()
+    # Which comparison views the brief shows, in order; the template decides how.
+    views: list[
+        Literal["matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment"]
+    ] = []
+    keywords: list[str] = []
+    body: str = ""  # the Markdown body, filled by the loader

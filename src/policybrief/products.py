@@ -1,0 +1,264 @@
+"""One product per brief: its HTML page, PDF, chart SVGs and data files, rendered in memory.
+
+A product is a pure function of (corpus, brief, options, edition): that is what lets the
+build cache it by content hash and render products in parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from . import __version__
+from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
+from .load import Corpus
+from .markup import VIEW_RE, render_markdown
+from .models import Brief, BriefKind, SourceDocument
+from .options import Options
+from .render import NOTES_PLACEHOLDER, Citations, environment, render_page
+
+SITE_NAME = "policybrief"
+PUBLISHER = "policybrief analysts"
+TAGLINE = "National and provincial measures compared, every figure traced to its source"
+CAVEAT = (
+    "A gap in these tables and charts means “not reported in this corpus”, never “absent in "
+    "reality”: the briefs compare what the source documents report, and a province the sources "
+    "do not mention may well have measures of its own."
+)
+KIND_LABELS = {
+    BriefKind.comparative: "Comparative brief",
+    BriefKind.thematic: "Thematic brief",
+    BriefKind.digest: "Source digest",
+}
+CHART_VIEWS = ("heatmap", "timeline", "quantities", "tilemap")
+
+
+@dataclass
+class ProductFiles:
+    brief_id: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> sha256 read
+
+
+def date_label(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def site_context(corpus: Corpus, edition: dt.date) -> dict[str, Any]:
+    return {
+        "name": SITE_NAME,
+        "publisher": PUBLISHER,
+        "tagline": TAGLINE,
+        "version": __version__,
+        "built": date_label(edition),
+        "document_count": len(corpus.documents),
+        "lede": (
+            "Briefs comparing China's national and provincial measures for upgrading "
+            f"manufacturing, drawn from {len(corpus.documents)} source documents. Each brief "
+            "comes as a web page and a PDF, with its data as CSV and JSON."
+        ),
+    }
+
+
+def describe_citation(corpus: Corpus, ident: str) -> Markup:
+    """Endnote text: the source, and the verbatim phrase a fact stands on."""
+    for doc in corpus.documents:
+        if doc.id == ident:
+            return _doc_ref(doc)
+        for m in doc.measures:
+            if m.id == ident:
+                return _doc_ref(doc) + Markup(" Reported as “{}”.").format(m.evidence[0].anchor)
+            for q in m.quantities:
+                if q.id == ident:
+                    return _quantity_ref(doc, q)
+        for q in doc.quantities:
+            if q.id == ident:
+                return _quantity_ref(doc, q)
+    raise KeyError(ident)  # validate.py guarantees every cited id exists
+
+
+def _doc_ref(doc: SourceDocument) -> Markup:
+    return Markup('<a href="#src-{}">{}</a>, {}, {}.').format(
+        doc.id, doc.title, doc.outlet, doc.published.label()
+    )
+
+
+def _quantity_ref(doc: SourceDocument, q: Any) -> Markup:
+    text = _doc_ref(doc) + Markup(" “{}”").format(q.evidence.anchor)
+    if q.evidence.reading:
+        text += Markup(" (read as “{}”)").format(q.evidence.reading)
+    return text + Markup(".")
+
+
+def _plain(markdown_html: str) -> Markup:
+    """A one-paragraph Markdown rendering without its <p> wrapper (for list items)."""
+    inner = re.sub(r"^<p>(.*)</p>$", r"\1", markdown_html.strip(), flags=re.S)
+    return Markup(inner)
+
+
+def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.date) -> ProductFiles:
+    from .analyse import select
+    from .views import ViewRenderer
+
+    product = ProductFiles(brief.id)
+    env = environment(options.templates)
+    selection = select(corpus, brief.covers)
+    prefix = f"briefs/{brief.id}/"
+
+    # Charts first: they are files of their own, referenced by the page.
+    charts = {}
+    chart_views = [v for v in brief.views if v in CHART_VIEWS]
+    body_views = VIEW_RE.findall(render_markdown(brief.body).html)
+    chart_views += [v for v in body_views if v in CHART_VIEWS and v not in chart_views]
+    if chart_views:
+        from .charts import render_charts
+
+        for chart in render_charts(selection, chart_views, corpus.taxonomy):
+            charts[chart.id] = chart
+            product.files[f"{prefix}charts/{chart.id}.svg"] = chart.svg.encode("utf-8")
+
+    measure_ids = [ref.measure.id for ref in selection.measures]
+    doc_ids = [d.id for d in selection.documents]
+    m_rows, q_rows = rows_for(corpus, doc_ids, measure_ids)
+    about = f"{brief.title} ({SITE_NAME}, edition {brief.edition.isoformat()})"
+    data = {
+        f"data/{brief.id}-measures.csv": to_csv(m_rows, MEASURE_COLUMNS),
+        f"data/{brief.id}-measures.json": to_json(m_rows, MEASURE_COLUMNS, about),
+        f"data/{brief.id}-figures.csv": to_csv(q_rows, QUANTITY_COLUMNS),
+        f"data/{brief.id}-figures.json": to_json(q_rows, QUANTITY_COLUMNS, about),
+    }
+    for path, content in data.items():
+        product.files[prefix + path] = content
+    downloads = [
+        {"label": "Measures (CSV)", "href": f"data/{brief.id}-measures.csv"},
+        {"label": "Measures (JSON)", "href": f"data/{brief.id}-measures.json"},
+        {"label": "Figures (CSV)", "href": f"data/{brief.id}-figures.csv"},
+        {"label": "Figures (JSON)", "href": f"data/{brief.id}-figures.json"},
+    ]
+
+    pages: dict[str, str] = {}
+    for medium in ("screen", "print"):
+        citations = Citations(describe=lambda ident: describe_citation(corpus, ident))
+        views = ViewRenderer(env, corpus, selection, charts, citations, medium)
+        body = render_markdown(brief.body, shift_headings=_shift(brief))
+        body_html = citations.tokens_in_markdown_html(body.html)
+        body_html = VIEW_RE.sub(lambda m: views.render(m.group(1)), body_html)
+        unplaced = [views.render(v) for v in brief.views if v not in views.placed]
+        key_messages = [
+            Markup(citations.tokens_in_markdown_html(_plain(render_markdown(km).html)))
+            + (citations.token(brief.covers.documents[0])
+               if brief.kind is BriefKind.digest and isinstance(brief.covers.documents, list) else "")
+            for km in brief.key_messages
+        ]
+        toc = [{"id": t["id"], "name": t["name"]} for t in body.toc if t.get("level") == 2]
+        if unplaced:
+            toc.append({"id": "comparison", "name": "The comparison in tables and charts"})
+        toc += [
+            {"id": "method", "name": "About this brief"},
+            {"id": "sources", "name": "Sources"},
+            {"id": "notes", "name": "Notes"},
+            {"id": "data", "name": "Data"},
+        ]
+        sources = sorted(selection.documents, key=lambda d: (d.published.date, d.id))
+        context = {
+            "site": site_context(corpus, edition),
+            "medium": medium,
+            "root": "../../",
+            "brief": brief,
+            "kind_label": KIND_LABELS[brief.kind],
+            "edition_label": date_label(brief.edition),
+            "keywords": _keywords(corpus, brief, selection),
+            "key_messages": key_messages,
+            "body": Markup(body_html),
+            "unplaced_views": [Markup(v) for v in unplaced],
+            "toc": toc,
+            "sources": sources,
+            "measure_count": len(selection.measures),
+            "quantity_count": len(selection.quantities),
+            "method_text": _method_text(brief, selection),
+            "caveat": CAVEAT,
+            "endnotes": NOTES_PLACEHOLDER,
+            "downloads": downloads,
+            "pdf_href": f"{brief.id}.pdf" if options.pdf else None,
+            "measure_columns": MEASURE_COLUMNS,
+            "quantity_columns": QUANTITY_COLUMNS,
+        }
+        pages[medium] = render_page(env, "brief.html", context, citations, "partials/endnotes.html")
+    product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
+
+    if options.pdf:
+        from .pdf import write_pdf
+
+        product.files[prefix + f"{brief.id}.pdf"] = write_pdf(
+            pages["print"], page_dir=prefix, files=product.files, options=options, brief=brief
+        )
+    product.templates = dict(env.loader.read)  # type: ignore[union-attr]
+    return product
+
+
+def _shift(brief: Brief) -> int:
+    # Digests reuse a document's summary, written with "##" headings at most; briefs use "##"
+    # for their sections. Both become <h2> under the page's single <h1>.
+    return 0
+
+
+def _keywords(corpus: Corpus, brief: Brief, selection: Any) -> list[str]:
+    words = list(brief.keywords)
+    themes = sorted({t for ref in selection.measures for t in ref.measure.themes})
+    words += [corpus.taxonomy.theme_label(t) for t in themes]
+    words += ["China", "manufacturing", "policy brief"]
+    seen: set[str] = set()
+    return [w for w in words if not (w.lower() in seen or seen.add(w.lower()))]
+
+
+def _method_text(brief: Brief, selection: Any) -> str:
+    n_docs = len(selection.documents)
+    return (
+        f"This {KIND_LABELS[brief.kind].lower()} draws on {n_docs} source document"
+        f"{'s' if n_docs != 1 else ''}, each summarised in the analysts' own words as a structured "
+        "record of measures (jurisdiction, issuing body, instrument, themes, period, status) and "
+        "figures (marked as target, achieved result, baseline or one-enterprise anecdote). Every "
+        "recorded fact carries a short verbatim anchor phrase that is checked against the source "
+        "file; the notes give that phrase for each figure cited. Dates the sources do not state "
+        "are marked as inferred, and disagreements between sources are recorded, not resolved."
+    )
+
+
+def render_index(corpus: Corpus, products: list[Brief], options: Options, edition: dt.date) -> ProductFiles:
+    env = environment(options.templates)
+    groups = []
+    for kind in (BriefKind.comparative, BriefKind.thematic, BriefKind.digest):
+        items = [
+            {
+                "brief": b,
+                "href": f"briefs/{b.id}/index.html",
+                "pdf_href": f"briefs/{b.id}/{b.id}.pdf" if options.pdf else None,
+                "edition_label": date_label(b.edition),
+            }
+            for b in products
+            if b.kind is kind
+        ]
+        if items:
+            label = {"comparative": "Comparative briefs", "thematic": "Thematic briefs",
+                     "digest": "Source digests"}[kind.value]
+            groups.append({"kind": kind.value, "label": label, "briefs": items})
+    context = {"site": site_context(corpus, edition), "medium": "screen", "root": "", "groups": groups}
+    page = render_page(env, "index.html", context)
+    product = ProductFiles("index", {"index.html": page.encode("utf-8")})
+    for asset in sorted((options.templates / "assets").glob("*")):
+        if asset.is_file():
+            product.files[f"assets/{asset.name}"] = asset.read_bytes()
+    product.templates = dict(env.loader.read)  # type: ignore[union-attr]
+    return product
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+__all__ = ["ProductFiles", "escape", "render_index", "render_product"]

@@ -1,0 +1,117 @@
+"""Render stage: Jinja templates + Markdown to HTML (screen pages and the print variant).
+
+Templates hold presentation only. Autoescape is on; content reaches templates as data or as
+HTML that `policybrief.markup` has already sanitised. The loader records every template file
+a render reads (includes and parents too), so the build cache knows what a page depends on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .citations import CITATION_RE
+
+_CITE_TOKEN = "\x00cite:{}\x00"
+_CITE_TOKEN_RE = re.compile("\x00cite:([^\x00]+)\x00")
+_NOTES_TOKEN = "\x00endnotes\x00"
+
+
+class RecordingLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that remembers each template file it reads, with its hash."""
+
+    def __init__(self, searchpath: Path) -> None:
+        super().__init__(str(searchpath))
+        self.read: dict[str, str] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        self.read[template] = hashlib.sha256(source.encode()).hexdigest()
+        return source, filename, uptodate
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=RecordingLoader(templates),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+@dataclass
+class Endnote:
+    number: int
+    target: str  # the cited id
+    text: Markup
+
+
+@dataclass
+class Citations:
+    """Numbered endnotes for one brief, numbered in reading order.
+
+    Templates and Markdown emit placeholder tokens; `resolve` numbers them in the order they
+    appear in the finished page, so numbering follows the reader whatever order the
+    template computed things in.
+    """
+
+    describe: Callable[[str], Markup]
+    notes: list[Endnote] = field(default_factory=list)
+
+    def token(self, ident: str) -> Markup:
+        return Markup(_CITE_TOKEN.format(html.escape(ident)))
+
+    def tokens_in_markdown_html(self, fragment: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            idents = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+            return "".join(self.token(i) for i in idents)
+
+        # A citation hugs the word before it: "50 factories[1]", not "50 factories [1]".
+        return CITATION_RE.sub(replace, re.sub(r"\s+(?=\[@)", "", fragment))
+
+    def resolve(self, page: str) -> str:
+        numbers: dict[str, int] = {}
+
+        def replace(match: re.Match[str]) -> str:
+            ident = html.unescape(match.group(1))
+            if ident not in numbers:
+                numbers[ident] = len(numbers) + 1
+                self.notes.append(Endnote(numbers[ident], ident, self.describe(ident)))
+            n = numbers[ident]
+            return (
+                f'<a class="cite" href="#note-{n}" role="doc-noteref" '
+                f'aria-label="note {n}">{n}</a>'
+            )
+
+        page = _CITE_TOKEN_RE.sub(replace, page)
+        # Adjacent citations read as "1, 2" rather than "12".
+        page = re.sub(r"(</a>)(<a class=\"cite\")", r"\1<span class=\"cite-sep\">,</span>\2", page)
+        return page
+
+
+def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
+                citations: Citations | None = None, notes_template: str | None = None) -> str:
+    page = env.get_template(template).render(**context)
+    if citations is not None:
+        page = citations.resolve(page)
+        if notes_template is not None:
+            notes_html = env.get_template(notes_template).render(notes=citations.notes)
+            page = page.replace(_NOTES_TOKEN, notes_html)
+    if "\x00" in page:
+        raise ValueError(f"{template}: unresolved placeholder in rendered page")
+    return page
+
+
+NOTES_PLACEHOLDER = Markup(_NOTES_TOKEN)

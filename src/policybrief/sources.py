@@ -1,0 +1,143 @@
+"""Verify evidence anchors against the source files, and measure how well numbers are anchored.
+
+No policy tracker checks that a recorded figure is really in the cited source; this does.
+Each summary names its source file and the SHA-256 the analyst read. An anchor must occur in
+that file, verbatim up to white space and typographic quotes. Every figure in a summary's
+prose must be one of its recorded (and therefore anchored) quantities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .citations import figures
+from .load import Corpus
+from .models import Evidence, Quantity, SourceDocument
+from .problems import Problem, field_path
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).split())
+
+
+@dataclass
+class DocumentCoverage:
+    document: str
+    anchors: int = 0
+    anchors_found: int = 0
+    numbers: int = 0  # figures recorded as quantities plus figures in the prose
+    numbers_anchored: int = 0
+    source_status: str = "ok"  # ok | missing | changed | unchecked
+
+
+@dataclass
+class SourceReport:
+    problems: list[Problem] = field(default_factory=list)
+    coverage: list[DocumentCoverage] = field(default_factory=list)
+
+    @property
+    def unchecked(self) -> int:
+        return sum(c.anchors - c.anchors_found for c in self.coverage if c.source_status != "ok")
+
+
+def evidence_of(doc: SourceDocument) -> Iterator[tuple[tuple[str | int, ...], Evidence]]:
+    """Every evidence anchor in a summary, with its location."""
+    for n_i, note in enumerate(doc.notes):
+        if note.evidence:
+            yield ("notes", n_i, "evidence", "anchor"), note.evidence
+    for m_i, measure in enumerate(doc.measures):
+        for e_i, ev in enumerate(measure.evidence):
+            yield ("measures", m_i, "evidence", e_i, "anchor"), ev
+        for q_i, qty in enumerate(measure.quantities):
+            yield ("measures", m_i, "quantities", q_i, "evidence", "anchor"), qty.evidence
+    for q_i, qty in enumerate(doc.quantities):
+        yield ("quantities", q_i, "evidence", "anchor"), qty.evidence
+
+
+def quantities_of(doc: SourceDocument) -> list[Quantity]:
+    return [q for m in doc.measures for q in m.quantities] + list(doc.quantities)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
+    report = SourceReport()
+    for doc in corpus.documents:
+        rel, located = corpus.origins[("document", doc.id)]
+        cov = DocumentCoverage(doc.id)
+        report.coverage.append(cov)
+        evidence = list(evidence_of(doc))
+        cov.anchors = len(evidence)
+        path = sources_dir / doc.source.file
+        text: str | None = None
+        if not path.is_file():
+            cov.source_status = "missing"
+            report.problems.append(
+                Problem(rel, located.line_of(("source", "file")), "source.file",
+                        f"source file '{doc.source.file}' not found in {sources_dir}")
+            )
+        elif sha256_file(path) != doc.source.sha256:
+            cov.source_status = "changed"
+            report.problems.append(
+                Problem(rel, located.line_of(("source", "sha256")), "source.sha256",
+                        f"source file '{doc.source.file}' has changed since it was summarised "
+                        f"(SHA-256 is now {sha256_file(path)}): re-read it and update the summary")
+            )
+        else:
+            text = normalise(path.read_text(encoding="utf-8"))
+
+        found_anchors: set[str] = set()
+        if text is not None:
+            for loc, ev in evidence:
+                if normalise(ev.anchor) in text:
+                    cov.anchors_found += 1
+                    found_anchors.add(ev.anchor)
+                else:
+                    report.problems.append(
+                        Problem(rel, located.line_of(loc), field_path(loc),
+                                f"anchor not found in {doc.source.file}: \"{ev.anchor}\"")
+                    )
+
+        quantities = quantities_of(doc)
+        recorded = {_canonical(v) for q in quantities for v in _values(q)}
+        prose_numbers = []
+        for loc, prose in [(("summary",), doc.summary)] + [
+            (("key_points", i), kp) for i, kp in enumerate(doc.key_points)
+        ]:
+            for number in _figures(prose):
+                prose_numbers.append(number)
+                if _canonical_text(number) not in recorded:
+                    report.problems.append(
+                        Problem(rel, located.line_of(loc), field_path(loc),
+                                f"the figure '{number}' is not a recorded quantity of this document, "
+                                "so nothing anchors it: record it under quantities with its evidence")
+                    )
+        cov.numbers = len(quantities) + len(prose_numbers)
+        anchored_q = sum(1 for q in quantities if text is None or q.evidence.anchor in found_anchors)
+        anchored_prose = sum(1 for n in prose_numbers if _canonical_text(n) in recorded)
+        cov.numbers_anchored = (anchored_q + anchored_prose) if text is not None else 0
+    return report
+
+
+def _values(q: Quantity) -> list[float]:
+    return list(q.value) if isinstance(q.value, tuple) else [q.value]
+
+
+def _canonical(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _canonical_text(number: str) -> str:
+    return _canonical(float(number.rstrip("%").replace(",", "")))
+
+
+def _figures(text: str) -> Iterator[str]:
+    for number, _ in figures(text):
+        yield number

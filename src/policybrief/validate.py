@@ -1,0 +1,260 @@
+"""Cross-reference and consistency checks over the whole corpus.
+
+The models check each file on its own; these checks need everything at once: a jurisdiction
+code used in a summary must be in the taxonomy, an id must be defined once, the same actor
+must not appear under two spellings, and every number in a brief's own prose must cite a
+source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .citations import CITATION_RE, numbers_without_citation
+from .models import Level, Quantity
+from .problems import Problem, field_path
+
+if TYPE_CHECKING:
+    from .load import Corpus
+
+# ISO 3166-2:CN provincial-level divisions: 23 provinces (Taiwan included, as ISO lists it),
+# 5 autonomous regions, 4 municipalities, 2 special administrative regions.
+PROVINCIAL_COUNT = 34
+
+
+def _norm(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = re.sub(r"[^a-z0-9\u4e00-\u9fff]+", " ", text)
+    text = re.sub(r"\b(the|of|and)\b", " ", text)
+    return " ".join(text.split())
+
+
+def check_corpus(corpus: Corpus) -> list[Problem]:
+    problems: list[Problem] = []
+    problems.extend(_check_taxonomy(corpus))
+    ids = _defined_ids(corpus, problems)
+    problems.extend(_check_documents(corpus, ids))
+    problems.extend(_check_briefs(corpus, ids))
+    return problems
+
+
+def _where(corpus: Corpus, kind: str, key: str, loc: tuple[str | int, ...]) -> tuple[str, int]:
+    rel, located = corpus.origins.get((kind, key), ("?", None))  # type: ignore[assignment]
+    return rel, (located.line_of(loc) if located is not None else 0)
+
+
+def _problem(
+    corpus: Corpus,
+    kind: str,
+    key: str,
+    loc: tuple[str | int, ...],
+    message: str,
+    severity: str = "error",
+) -> Problem:
+    rel, line = _where(corpus, kind, key, loc)
+    return Problem(rel, line or None, field_path(loc), message, severity)
+
+
+def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
+    tax = corpus.taxonomy
+    codes: dict[str, int] = {}
+    for i, jur in enumerate(tax.jurisdictions):
+        if jur.code in codes:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "code"),
+                           f"duplicate jurisdiction code '{jur.code}' (first at jurisdictions[{codes[jur.code]}])")
+        codes.setdefault(jur.code, i)
+    names: dict[str, str] = {}
+    for i, jur in enumerate(tax.jurisdictions):
+        if jur.parent is not None and jur.parent not in codes:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "parent"),
+                           f"unknown parent jurisdiction '{jur.parent}'")
+        if jur.level is not Level.national and jur.parent is None:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "parent"),
+                           "every jurisdiction below national names its parent")
+        if jur.level is Level.provincial and jur.tile is None:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "tile"),
+                           "a provincial-level division needs its tile-grid position [row, column]")
+        key = _norm(jur.name_en)
+        if key in names and names[key] != jur.code:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "name_en"),
+                           f"'{jur.name_en}' is also the name of {names[key]}: the same place under two codes?")
+        names.setdefault(key, jur.code)
+    provincial = [j for j in tax.jurisdictions if j.level is Level.provincial]
+    if len(provincial) != PROVINCIAL_COUNT:
+        yield _problem(corpus, "taxonomy", "", ("jurisdictions",),
+                       f"{len(provincial)} provincial-level divisions listed; China has {PROVINCIAL_COUNT}",
+                       "warning")
+    tiles: dict[tuple[int, int], str] = {}
+    for i, jur in enumerate(tax.jurisdictions):
+        if jur.tile is not None:
+            if jur.tile in tiles:
+                yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "tile"),
+                               f"tile {list(jur.tile)} is already taken by {tiles[jur.tile]}")
+            tiles.setdefault(jur.tile, jur.code)
+
+    spellings: dict[str, str] = {}
+    actor_ids: dict[str, int] = {}
+    for i, actor in enumerate(tax.actors):
+        if actor.id in actor_ids:
+            yield _problem(corpus, "taxonomy", "", ("actors", i, "id"), f"duplicate actor id '{actor.id}'")
+        actor_ids.setdefault(actor.id, i)
+        if actor.jurisdiction not in codes:
+            yield _problem(corpus, "taxonomy", "", ("actors", i, "jurisdiction"),
+                           f"unknown jurisdiction '{actor.jurisdiction}'")
+        for j, spelling in enumerate([actor.name, *actor.aliases]):
+            key = _norm(spelling)
+            other = spellings.get(key)
+            if other is not None and other != actor.id:
+                loc: tuple[str | int, ...] = ("actors", i, "name") if j == 0 else ("actors", i, "aliases", j - 1)
+                yield _problem(corpus, "taxonomy", "", loc,
+                               f"'{spelling}' also names actor '{other}': the same actor under two ids?")
+            spellings.setdefault(key, actor.id)
+
+    for group, items in (("themes", tax.themes), ("instruments", tax.instruments)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield _problem(corpus, "taxonomy", "", (group, i, "id"), f"duplicate id '{item.id}'")
+            seen.add(item.id)
+
+
+def _defined_ids(corpus: Corpus, problems: list[Problem]) -> dict[str, str]:
+    """Every citable id (documents, measures, quantities) -> what it is. One namespace."""
+    ids: dict[str, str] = {}
+
+    def define(ident: str, what: str, kind: str, key: str, loc: tuple[str | int, ...]) -> None:
+        if ident in ids:
+            problems.append(_problem(corpus, kind, key, loc,
+                                     f"duplicate id '{ident}' (already used by a {ids[ident]})"))
+        else:
+            ids[ident] = what
+
+    for doc in corpus.documents:
+        define(doc.id, "document", "document", doc.id, ("id",))
+    for doc in corpus.documents:
+        for m_i, measure in enumerate(doc.measures):
+            define(measure.id, "measure", "document", doc.id, ("measures", m_i, "id"))
+            for q_i, qty in enumerate(measure.quantities):
+                define(qty.id, "quantity", "document", doc.id, ("measures", m_i, "quantities", q_i, "id"))
+        for q_i, qty in enumerate(doc.quantities):
+            define(qty.id, "quantity", "document", doc.id, ("quantities", q_i, "id"))
+    for brief in corpus.briefs:
+        define(brief.id, "brief", "brief", brief.id, ("id",))
+    return ids
+
+
+def _check_documents(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
+    tax = corpus.taxonomy
+    codes = {j.code for j in tax.jurisdictions}
+    actors = {a.id: a for a in tax.actors}
+    instruments = tax.instrument_ids()
+    themes = {t.id for t in tax.themes}
+    files: dict[str, str] = {}
+
+    for doc in corpus.documents:
+        def bad(loc: tuple[str | int, ...], message: str, severity: str = "error") -> Problem:
+            return _problem(corpus, "document", doc.id, loc, message, severity)  # noqa: B023
+
+        if doc.source.file in files:
+            yield bad(("source", "file"), f"source file already summarised by '{files[doc.source.file]}'")
+        files.setdefault(doc.source.file, doc.id)
+        if doc.subject not in codes:
+            yield bad(("subject",), f"unknown jurisdiction '{doc.subject}'")
+        if not doc.measures:
+            yield bad(("measures",), "a document with no measures: every summary records at least one")
+        if not doc.summary.strip():
+            yield bad(("summary",), "the Markdown body (the summary in our own words) is empty")
+        for n_i, note in enumerate(doc.notes):
+            if note.other_document and note.other_document not in corpus.origins.keys() | set():
+                if ("document", note.other_document) not in corpus.origins:
+                    yield bad(("notes", n_i, "other_document"), f"unknown document '{note.other_document}'")
+
+        for m_i, measure in enumerate(doc.measures):
+            base: tuple[str | int, ...] = ("measures", m_i)
+            if measure.jurisdiction not in codes:
+                yield bad(base + ("jurisdiction",), f"unknown jurisdiction '{measure.jurisdiction}'")
+            for a_i, actor in enumerate(measure.actors):
+                if actor not in actors:
+                    yield bad(base + ("actors", a_i), f"unknown actor '{actor}'")
+            if measure.instrument not in instruments:
+                yield bad(base + ("instrument",), f"unknown instrument '{measure.instrument}'")
+            for t_i, theme in enumerate(measure.themes):
+                if theme not in themes:
+                    yield bad(base + ("themes", t_i), f"unknown theme '{theme}'")
+            if measure.period.start is None and measure.period.end is None and not measure.period.reason:
+                yield bad(base + ("period",),
+                          "a measure without a period: give start or end, or a reason why the source has none")
+            for q_i, qty in enumerate(measure.quantities):
+                yield from _check_quantity(qty, base + ("quantities", q_i), bad, codes, actors)
+        for q_i, qty in enumerate(doc.quantities):
+            yield from _check_quantity(qty, ("quantities", q_i), bad, codes, actors)
+
+
+def _check_quantity(qty: Quantity, loc, bad, codes, actors) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    if not qty.unit.strip():
+        yield bad(loc + ("unit",), "a quantity without a unit")
+    if qty.jurisdiction is not None and qty.jurisdiction not in codes:
+        yield bad(loc + ("jurisdiction",), f"unknown jurisdiction '{qty.jurisdiction}'")
+    if qty.enterprise is not None:
+        actor = actors.get(qty.enterprise)
+        if actor is None:
+            yield bad(loc + ("enterprise",), f"unknown actor '{qty.enterprise}'")
+        elif actor.kind.value != "enterprise":
+            yield bad(loc + ("enterprise",), f"actor '{qty.enterprise}' is a {actor.kind.value}, not an enterprise")
+
+
+def _check_briefs(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
+    tax = corpus.taxonomy
+    codes = {j.code for j in tax.jurisdictions}
+    doc_ids = {d.id for d in corpus.documents}
+    themes = {t.id for t in tax.themes}
+    instruments = tax.instrument_ids()
+    for brief in corpus.briefs:
+        def bad(loc: tuple[str | int, ...], message: str) -> Problem:
+            return _problem(corpus, "brief", brief.id, loc, message)  # noqa: B023
+
+        cov = brief.covers
+        if cov.documents != "all":
+            for i, doc_id in enumerate(cov.documents):
+                if doc_id not in doc_ids:
+                    yield bad(("covers", "documents", i), f"unknown document '{doc_id}'")
+        for i, theme in enumerate(cov.themes):
+            if theme not in themes:
+                yield bad(("covers", "themes", i), f"unknown theme '{theme}'")
+        for i, inst in enumerate(cov.instruments):
+            if inst not in instruments and inst not in {f.id for f in tax.instruments}:
+                yield bad(("covers", "instruments", i), f"unknown instrument '{inst}'")
+        for i, code in enumerate(cov.jurisdictions):
+            if code not in codes:
+                yield bad(("covers", "jurisdictions", i), f"unknown jurisdiction '{code}'")
+
+        texts: list[tuple[tuple[str | int, ...], str, int]] = [
+            (("key_messages", i), text, 0) for i, text in enumerate(brief.key_messages)
+        ]
+        texts.append((("body",), brief.body, 0))
+        rel, located = corpus.origins[("brief", brief.id)]
+        for loc, text, _ in texts:
+            for cite, offset in _citations(text):
+                if cite not in ids:
+                    line = _line_in(located, loc, text, offset)
+                    yield Problem(rel, line, field_path(loc), f"citation [@{cite}] names no document, measure or quantity")
+            for number, offset in numbers_without_citation(text):
+                line = _line_in(located, loc, text, offset)
+                yield Problem(rel, line, field_path(loc),
+                              f"the number '{number}' cites no source: add [@id] in the same sentence")
+
+
+def _citations(text: str) -> Iterator[tuple[str, int]]:
+    for match in CITATION_RE.finditer(text):
+        for ident in match.group(1).split(";"):
+            yield ident.strip().lstrip("@"), match.start()
+
+
+def _line_in(located, loc, text: str, offset: int) -> int:  # type: ignore[no-untyped-def]
+    start = located.line_of(loc)
+    if loc == ("body",):
+        return start + text.count("\n", 0, offset)
+    return start
