@@ -7,7 +7,7 @@ from pathlib import Path
 # Run from a checkout without installing: make the src/ layout importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from policybrief.cli import main  # noqa: E402
+from policybrief.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

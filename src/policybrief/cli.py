@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .options import Options, PAPER_SIZES
+from .options import PAPER_SIZES, Options
 from .problems import ContentError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -30,19 +30,37 @@ def _parser() -> argparse.ArgumentParser:
         description="Build HTML pages and PDF policy briefs from structured summaries.",
         epilog="Exit codes: 0 ok, 1 content errors or failed checks, 2 usage.",
     )
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
-                        help="build (default): render every brief; check: validate only; "
-                        "serve: rebuild on change and serve on localhost")
-    parser.add_argument("--project", type=Path, default=Path.cwd(),
-                        help="project folder holding content/ and templates/ (default: current folder)")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="build",
+        choices=["build", "check", "serve"],
+        help="build (default): render every brief; check: validate only; "
+        "serve: rebuild on change and serve on localhost",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path.cwd(),
+        help="project folder holding content/ and templates/ (default: current folder)",
+    )
     parser.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
     parser.add_argument("--output", type=Path, help="output folder (default: PROJECT/output)")
-    parser.add_argument("--only", action="append", metavar="BRIEF",
-                        help="build only this brief (repeatable); the index still lists every brief")
-    parser.add_argument("--sources", type=Path, metavar="DIR",
-                        help="verify every evidence anchor against the source files in DIR")
-    parser.add_argument("--strict", action="store_true",
-                        help="with --sources: fail unless every anchor is verified")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="BRIEF",
+        help="build only this brief (repeatable); the index still lists every brief",
+    )
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="verify every evidence anchor against the source files in DIR",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="with --sources: fail unless every anchor is verified"
+    )
     parser.add_argument("--paper", choices=sorted(PAPER_SIZES), default="A4", help="PDF page size")
     parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (HTML only)")
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
@@ -96,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; output/ was not changed.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI is the one place that reports anything
+    except Exception as exc:
         if args.verbose:
             traceback.print_exc()
         print(f"error: {exc.__class__.__name__}: {exc} (run with --verbose for details)", file=sys.stderr)
@@ -133,18 +151,23 @@ def _verify(corpus, sources: Path, strict: bool, quiet: bool) -> int:  # type: i
     if not quiet:
         print("coverage (anchors found / anchors; numbers anchored / numbers):")
         for cov in report.coverage:
-            print(f"  {cov.document}: {cov.anchors_found}/{cov.anchors} anchors, "
-                  f"{cov.numbers_anchored}/{cov.numbers} numbers [{cov.source_status}]")
+            print(
+                f"  {cov.document}: {cov.anchors_found}/{cov.anchors} anchors, "
+                f"{cov.numbers_anchored}/{cov.numbers} numbers [{cov.source_status}]"
+            )
     if report.problems:
-        print(f"{len(report.problems)} problem(s) with sources; "
-              f"{report.unchecked} anchor(s) could not be checked.", file=sys.stderr)
+        print(
+            f"{len(report.problems)} problem(s) with sources; "
+            f"{report.unchecked} anchor(s) could not be checked.",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     return EXIT_OK
 
 
 def _build(options: Options, sources: Path | None, strict: bool, quiet: bool) -> int:
-    from .pipeline import build
     from .load import load_corpus
+    from .pipeline import build
 
     if strict and sources is None:
         print("--strict needs --sources DIR to verify anchors before publishing", file=sys.stderr)
@@ -153,8 +176,10 @@ def _build(options: Options, sources: Path | None, strict: bool, quiet: bool) ->
         corpus = load_corpus(options.content)
         status = _verify(corpus, sources, strict, quiet)
         if status != EXIT_OK and strict:
-            print("Not published: --strict refuses unverified content; output/ was not changed.",
-                  file=sys.stderr)
+            print(
+                "Not published: --strict refuses unverified content; output/ was not changed.",
+                file=sys.stderr,
+            )
             return status
     result = build(options)
     for warning in result.warnings:

@@ -19,7 +19,10 @@ MEASURE_COLUMNS: list[tuple[str, str]] = [
     ("measure_id", "Stable id of the measure; cite it as [@measure_id]"),
     ("document_id", "Id of the source document that reports it"),
     ("title", "Short title, in the analysts' words"),
-    ("jurisdiction_code", "ISO 3166-2:CN code (CN for national; city and zone codes extend their province's)"),
+    (
+        "jurisdiction_code",
+        "ISO 3166-2:CN code (CN for national; city and zone codes extend their province's)",
+    ),
     ("jurisdiction_en", "Jurisdiction, English name"),
     ("jurisdiction_zh", "Jurisdiction, Chinese name"),
     ("level", "Level of government: national, provincial, municipal, zone"),
@@ -81,12 +84,10 @@ def _measure_row(corpus: Corpus, doc: SourceDocument, m: Measure) -> dict[str, A
     }
 
 
-def _quantity_row(
-    corpus: Corpus, doc: SourceDocument, m: Measure | None, q: Quantity
-) -> dict[str, Any]:
+def _quantity_row(corpus: Corpus, doc: SourceDocument, m: Measure | None, q: Quantity) -> dict[str, Any]:
     tax = corpus.taxonomy
     code = q.jurisdiction or (m.jurisdiction if m else doc.subject)
-    low, high = (q.value if isinstance(q.value, tuple) else (q.value, ""))
+    low, high = q.value if isinstance(q.value, tuple) else (q.value, "")
     return {
         "quantity_id": q.id,
         "document_id": doc.id,

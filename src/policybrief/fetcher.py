@@ -30,8 +30,9 @@ class FetchRefused(ValueError):
 
 
 class SafeFetcher(URLFetcher):
-    def __init__(self, folders: Iterable[Path] = (), files: Iterable[Path] = (),
-                 memory: dict[str, bytes] | None = None) -> None:
+    def __init__(
+        self, folders: Iterable[Path] = (), files: Iterable[Path] = (), memory: dict[str, bytes] | None = None
+    ) -> None:
         # No network handlers are used: fetch() below never calls the opener.
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         # `memory` is the build's own output, rendered but not yet written: virtual absolute
@@ -61,8 +62,9 @@ class SafeFetcher(URLFetcher):
             if virtual not in self.memory:
                 raise FetchRefused(f"no such build file: {virtual}")
             mime, _ = mimetypes.guess_type(virtual)
-            return URLFetcherResponse(url, self.memory[virtual],
-                                      {"Content-Type": mime or "application/octet-stream"})
+            return URLFetcherResponse(
+                url, self.memory[virtual], {"Content-Type": mime or "application/octet-stream"}
+            )
         path = Path(raw_path).resolve()
         if not self.allows(path):
             raise FetchRefused(f"refused file outside the build: {path}")

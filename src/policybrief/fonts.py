@@ -42,10 +42,22 @@ FACES: tuple[FontFace, ...] = (
     FontFace("PB Sans", 400, "normal", NOTO / "NotoSans-Regular.ttf", "fonts-noto-core"),
     FontFace("PB Sans", 400, "italic", NOTO / "NotoSans-Italic.ttf", "fonts-noto-core"),
     FontFace("PB Sans", 700, "normal", NOTO / "NotoSans-Bold.ttf", "fonts-noto-core"),
-    FontFace("Noto Sans CJK SC", 400, "normal", NOTO_CJK / "NotoSansCJK-Regular.ttc",
-             "fonts-noto-cjk", local_name="Noto Sans CJK SC"),
-    FontFace("Noto Sans CJK SC", 700, "normal", NOTO_CJK / "NotoSansCJK-Bold.ttc",
-             "fonts-noto-cjk", local_name="Noto Sans CJK SC:bold"),
+    FontFace(
+        "Noto Sans CJK SC",
+        400,
+        "normal",
+        NOTO_CJK / "NotoSansCJK-Regular.ttc",
+        "fonts-noto-cjk",
+        local_name="Noto Sans CJK SC",
+    ),
+    FontFace(
+        "Noto Sans CJK SC",
+        700,
+        "normal",
+        NOTO_CJK / "NotoSansCJK-Bold.ttc",
+        "fonts-noto-cjk",
+        local_name="Noto Sans CJK SC:bold",
+    ),
 )
 
 
@@ -56,16 +68,25 @@ class FontError(RuntimeError):
 def check_fonts() -> None:
     missing = sorted({f"{f.path} (Debian package {f.package})" for f in FACES if not f.path.is_file()})
     if missing:
-        raise FontError("pinned fonts missing: " + "; ".join(missing) +
-                        ". Run `make build` as root, or: sudo apt-get install fonts-noto-core fonts-noto-cjk")
+        raise FontError(
+            "pinned fonts missing: "
+            + "; ".join(missing)
+            + ". Run `make build` as root, or: sudo apt-get install fonts-noto-core fonts-noto-cjk"
+        )
     if shutil.which("fc-match"):
         for face in FACES:
             if face.local_name:
-                found = subprocess.run(["fc-match", "-f", "%{file}", face.local_name],
-                                       capture_output=True, text=True, check=False).stdout
+                found = subprocess.run(
+                    ["fc-match", "-f", "%{file}", face.local_name],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                ).stdout
                 if Path(found) != face.path:
-                    raise FontError(f"fontconfig resolves '{face.local_name}' to {found or 'nothing'}, "
-                                    f"not the pinned {face.path}")
+                    raise FontError(
+                        f"fontconfig resolves '{face.local_name}' to {found or 'nothing'}, "
+                        f"not the pinned {face.path}"
+                    )
 
 
 def font_face_css() -> str:

@@ -44,13 +44,12 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
             # A missing key: name it, but it has no line of its own.
             if part.isidentifier():
                 out.append(part)
@@ -63,7 +62,7 @@ def validate_model(model: type[M], located: Located, rel: str, problems: list[Pr
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         for err in exc.errors(include_url=False):
             loc = _clean_loc(located.data, tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
@@ -71,8 +70,8 @@ def validate_model(model: type[M], located: Located, rel: str, problems: list[Pr
                 msg = "required field is missing"
             elif err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling against docs/content-format.md)"
-            key = (field_path(loc), msg)
-            if key in seen:  # unions report one failure per branch
+            key = field_path(loc)
+            if key in seen:  # a union reports one failure per branch: the first says enough
                 continue
             seen.add(key)
             problems.append(Problem(rel, located.line_of(loc), field_path(loc), msg))
@@ -112,8 +111,9 @@ def _load_front_matter(
     if not isinstance(fm.meta.data, dict):
         problems.append(Problem(rel, 2, "", "front matter must be a mapping of fields"))
         return None
+    leading = len(fm.body) - len(fm.body.lstrip("\n"))
     fm.meta.data[body_field] = fm.body.strip()
-    fm.meta.lines[(body_field,)] = fm.body_line - fm.meta.line_offset
+    fm.meta.lines[(body_field,)] = fm.body_line + leading - fm.meta.line_offset
     stem_ok = fm.meta.data.get("id") in (None, path.stem)
     record = validate_model(model, fm.meta, rel, problems)
     if not stem_ok:
@@ -179,7 +179,10 @@ def load_corpus(root: Path) -> Corpus:
     if taxonomy is None:
         raise ContentError(problems)
     corpus = Corpus(root, taxonomy, documents, briefs, origins, files)
-    problems.extend(check_corpus(corpus))
+    # When a summary failed to load, references to its ids cannot be judged: checking them
+    # would bury the real error under "unknown id" reports.
+    complete = len(documents) == len(list((root / "documents").glob("*.md")))
+    problems.extend(check_corpus(corpus, references=complete))
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     corpus.warnings = sorted(problems)

@@ -17,10 +17,43 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "b", "i", "sup", "sub", "small", "abbr", "span", "a",
-    "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
-    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
-    "div", "section", "aside",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "sup",
+    "sub",
+    "small",
+    "abbr",
+    "span",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "div",
+    "section",
+    "aside",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang", "title"},
@@ -73,8 +106,9 @@ def render_markdown(text: str, shift_headings: int = 0) -> Rendered:
     """Markdown to sanitised HTML. `shift_headings` demotes headings (# becomes h2 when 1)."""
     _check_tables(text)
     if shift_headings:
-        text = re.sub(r"^(#{1,5}) ", lambda m: "#" * (len(m.group(1)) + shift_headings) + " ", text,
-                      flags=re.M)
+        text = re.sub(
+            r"^(#{1,5}) ", lambda m: "#" * (len(m.group(1)) + shift_headings) + " ", text, flags=re.M
+        )
     md = _md()
     raw = md.convert(text)
     clean = nh3.clean(

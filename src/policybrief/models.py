@@ -9,8 +9,8 @@ by `policybrief.validate`, not here, because they need the whole corpus.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -26,7 +26,7 @@ class Strict(BaseModel):
 # --------------------------------------------------------------------------- taxonomy
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     national = "national"
     provincial = "provincial"
     municipal = "municipal"
@@ -51,7 +51,7 @@ class Jurisdiction(Strict):
     short_zh: str | None = None  # short Chinese name for tight spaces (tile map)
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     central_leadership = "central-leadership"
     state_council = "state-council"
     ministry = "ministry"
@@ -163,7 +163,7 @@ class Evidence(Strict):
 # --------------------------------------------------------------------------- quantities
 
 
-class QuantityKind(str, Enum):
+class QuantityKind(StrEnum):
     target = "target"
     result = "result"
     baseline = "baseline"
@@ -243,7 +243,7 @@ class Quantity(Strict):
 # --------------------------------------------------------------------------- measures
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     announced = "announced"
     in_force = "in-force"
     completed = "completed"
@@ -276,7 +276,7 @@ class Measure(Strict):
 # --------------------------------------------------------------------------- documents
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     news_report = "news-report"
     commentary = "commentary"
     feature = "feature"
@@ -310,7 +310,7 @@ class SourceFile(Strict):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     extraction = "extraction"  # text-extraction damage and how it was read
     discrepancy = "discrepancy"  # two sources disagree; both readings kept
     inference = "inference"  # something the text does not state, inferred and why
@@ -348,7 +348,12 @@ class SourceDocument(Strict):
 # --------------------------------------------------------------------------- briefs
 
 
-class BriefKind(str, Enum):
+# Comparison views a brief can show (docs/briefs.md): tables and charts.
+ViewName = Literal["matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment"]
+VIEW_NAMES: tuple[str, ...] = get_args(ViewName)
+
+
+class BriefKind(StrEnum):
     comparative = "comparative"
     thematic = "thematic"
     digest = "digest"
@@ -374,8 +379,6 @@ class Brief(Strict):
     key_messages: list[str] = Field(min_length=3, max_length=6)
     covers: Filters = Filters()
     # Which comparison views the brief shows, in order; the template decides how.
-    views: list[
-        Literal["matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment"]
-    ] = []
+    views: list[ViewName] = []
     keywords: list[str] = []
     body: str = ""  # the Markdown body, filled by the loader

@@ -22,8 +22,9 @@ class PdfError(RuntimeError):
     pass
 
 
-def write_pdf(page_html: str, page_dir: str, files: dict[str, bytes], options: Options,
-              brief: Brief) -> bytes:
+def write_pdf(
+    page_html: str, page_dir: str, files: dict[str, bytes], options: Options, brief: Brief
+) -> bytes:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -54,8 +55,10 @@ def write_pdf(page_html: str, page_dir: str, files: dict[str, bytes], options: O
         uncompressed_pdf=False,
     )
     if fetcher.refused:
-        raise PdfError(f"brief '{brief.id}' asked for resources outside the build: "
-                       + ", ".join(sorted(set(fetcher.refused))))
+        raise PdfError(
+            f"brief '{brief.id}' asked for resources outside the build: "
+            + ", ".join(sorted(set(fetcher.refused)))
+        )
     from .pdfpost import postprocess
 
     return postprocess(out.getvalue(), brief)

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
 from .load import Corpus, load_corpus
 from .models import Brief, BriefKind, Filters
@@ -43,8 +45,10 @@ class BuildResult:
         parts.append(f"{self.seconds:.1f} s")
         text = "Done: " + ", ".join(parts) + "."
         if self.unchecked_anchors:
-            text += (f" {self.unchecked_anchors} evidence anchors were not checked against sources"
-                     " (run with --sources DIR to verify them).")
+            text += (
+                f" {self.unchecked_anchors} evidence anchors were not checked against sources"
+                " (run with --sources DIR to verify them)."
+            )
         return text
 
 
@@ -85,14 +89,43 @@ def plan(corpus: Corpus, options: Options) -> list[Brief]:
         known = {b.id for b in briefs}
         unknown = [b for b in options.only if b not in known]
         if unknown:
-            raise ContentError([
-                Problem("--only", None, "", f"no brief '{b}' (known: {', '.join(sorted(known))})")
-                for b in unknown
-            ])
+            raise ContentError(
+                [
+                    Problem("--only", None, "", f"no brief '{b}' (known: {', '.join(sorted(known))})")
+                    for b in unknown
+                ]
+            )
     return briefs
 
 
 def build(options: Options) -> BuildResult:
+    try:
+        return _build(options)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentError(
+            [
+                Problem(
+                    _template_path(options, exc.name or exc.filename or "?"),
+                    exc.lineno,
+                    "",
+                    f"template error: {exc.message}",
+                )
+            ]
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ContentError(
+            [Problem(_template_path(options, exc.name), None, "", "template not found")]
+        ) from None
+
+
+def _template_path(options: Options, name: str) -> str:
+    try:
+        return str((options.templates / name).relative_to(options.project))
+    except ValueError:
+        return str(options.templates / name)
+
+
+def _build(options: Options) -> BuildResult:
     started = time.perf_counter()
     corpus = load_corpus(options.content)
     products = plan(corpus, options)
@@ -109,8 +142,7 @@ def build(options: Options) -> BuildResult:
         result.built.append(brief.id)
         log.info("  %-44s %d files", brief.id, len(files.files))
     index = render_index(corpus, products, options, edition)
-    result.files = publish(options, rendered, index, keep_others=bool(options.only),
-                           edition=edition)
+    result.files = publish(options, rendered, index, keep_others=bool(options.only), edition=edition)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -121,4 +153,4 @@ def _anchor_count(corpus: Corpus) -> int:
     return sum(len(list(evidence_of(d))) for d in corpus.documents)
 
 
-__all__ = ["BuildResult", "build", "plan", "__version__"]
+__all__ = ["BuildResult", "__version__", "build", "plan"]

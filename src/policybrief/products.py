@@ -147,12 +147,15 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
         views = ViewRenderer(env, corpus, selection, charts, citations, medium)
         body = render_markdown(brief.body, shift_headings=_shift(brief))
         body_html = citations.tokens_in_markdown_html(body.html)
-        body_html = VIEW_RE.sub(lambda m: views.render(m.group(1)), body_html)
+        body_html = VIEW_RE.sub(lambda m, views=views: views.render(m.group(1)), body_html)
         unplaced = [views.render(v) for v in brief.views if v not in views.placed]
         key_messages = [
             Markup(citations.tokens_in_markdown_html(_plain(render_markdown(km).html)))
-            + (citations.token(brief.covers.documents[0])
-               if brief.kind is BriefKind.digest and isinstance(brief.covers.documents, list) else "")
+            + (
+                citations.token(brief.covers.documents[0])
+                if brief.kind is BriefKind.digest and isinstance(brief.covers.documents, list)
+                else ""
+            )
             for km in brief.key_messages
         ]
         toc = [{"id": t["id"], "name": t["name"]} for t in body.toc if t.get("level") == 2]
@@ -244,8 +247,11 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
             if b.kind is kind
         ]
         if items:
-            label = {"comparative": "Comparative briefs", "thematic": "Thematic briefs",
-                     "digest": "Source digests"}[kind.value]
+            label = {
+                "comparative": "Comparative briefs",
+                "thematic": "Thematic briefs",
+                "digest": "Source digests",
+            }[kind.value]
             groups.append({"kind": kind.value, "label": label, "briefs": items})
     context = {"site": site_context(corpus, edition), "medium": "screen", "root": "", "groups": groups}
     page = render_page(env, "index.html", context)

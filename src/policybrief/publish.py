@@ -27,8 +27,14 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def publish(options, products: Iterable[ProductFiles], index: ProductFiles, *,  # type: ignore[no-untyped-def]
-            keep_others: bool, edition: dt.date) -> int:
+def publish(
+    options,
+    products: Iterable[ProductFiles],
+    index: ProductFiles,
+    *,  # type: ignore[no-untyped-def]
+    keep_others: bool,
+    edition: dt.date,
+) -> int:
     output: Path = options.output
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
@@ -55,11 +61,13 @@ def write_manifest(folder: Path, edition: dt.date) -> int:
     entries = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
         data = path.read_bytes()
-        entries.append({
-            "path": path.relative_to(folder).as_posix(),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "bytes": len(data),
-        })
+        entries.append(
+            {
+                "path": path.relative_to(folder).as_posix(),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+        )
     manifest = {"generator": "policybrief", "edition": edition.isoformat(), "files": entries}
     _write(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
     return len(entries) + 1

@@ -32,7 +32,9 @@ class RecordingLoader(jinja2.FileSystemLoader):
         super().__init__(str(searchpath))
         self.read: dict[str, str] = {}
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         self.read[template] = hashlib.sha256(source.encode()).hexdigest()
         return source, filename, uptodate
@@ -90,10 +92,7 @@ class Citations:
                 numbers[ident] = len(numbers) + 1
                 self.notes.append(Endnote(numbers[ident], ident, self.describe(ident)))
             n = numbers[ident]
-            return (
-                f'<a class="cite" href="#note-{n}" role="doc-noteref" '
-                f'aria-label="note {n}">{n}</a>'
-            )
+            return f'<a class="cite" href="#note-{n}" role="doc-noteref" aria-label="note {n}">{n}</a>'
 
         page = _CITE_TOKEN_RE.sub(replace, page)
         # Adjacent citations read as "1, 2" rather than "12".
@@ -101,8 +100,13 @@ class Citations:
         return page
 
 
-def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
-                citations: Citations | None = None, notes_template: str | None = None) -> str:
+def render_page(
+    env: jinja2.Environment,
+    template: str,
+    context: dict[str, Any],
+    citations: Citations | None = None,
+    notes_template: str | None = None,
+) -> str:
     page = env.get_template(template).render(**context)
     if citations is not None:
         page = citations.resolve(page)

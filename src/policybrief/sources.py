@@ -80,15 +80,23 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
         if not path.is_file():
             cov.source_status = "missing"
             report.problems.append(
-                Problem(rel, located.line_of(("source", "file")), "source.file",
-                        f"source file '{doc.source.file}' not found in {sources_dir}")
+                Problem(
+                    rel,
+                    located.line_of(("source", "file")),
+                    "source.file",
+                    f"source file '{doc.source.file}' not found in {sources_dir}",
+                )
             )
         elif sha256_file(path) != doc.source.sha256:
             cov.source_status = "changed"
             report.problems.append(
-                Problem(rel, located.line_of(("source", "sha256")), "source.sha256",
-                        f"source file '{doc.source.file}' has changed since it was summarised "
-                        f"(SHA-256 is now {sha256_file(path)}): re-read it and update the summary")
+                Problem(
+                    rel,
+                    located.line_of(("source", "sha256")),
+                    "source.sha256",
+                    f"source file '{doc.source.file}' has changed since it was summarised "
+                    f"(SHA-256 is now {sha256_file(path)}): re-read it and update the summary",
+                )
             )
         else:
             text = normalise(path.read_text(encoding="utf-8"))
@@ -101,8 +109,12 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
                     found_anchors.add(ev.anchor)
                 else:
                     report.problems.append(
-                        Problem(rel, located.line_of(loc), field_path(loc),
-                                f"anchor not found in {doc.source.file}: \"{ev.anchor}\"")
+                        Problem(
+                            rel,
+                            located.line_of(loc),
+                            field_path(loc),
+                            f'anchor not found in {doc.source.file}: "{ev.anchor}"',
+                        )
                     )
 
         quantities = quantities_of(doc)
@@ -115,9 +127,13 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
                 prose_numbers.append(number)
                 if _canonical_text(number) not in recorded:
                     report.problems.append(
-                        Problem(rel, located.line_of(loc), field_path(loc),
-                                f"the figure '{number}' is not a recorded quantity of this document, "
-                                "so nothing anchors it: record it under quantities with its evidence")
+                        Problem(
+                            rel,
+                            located.line_of(loc),
+                            field_path(loc),
+                            f"the figure '{number}' is not a recorded quantity of this document, "
+                            "so nothing anchors it: record it under quantities with its evidence",
+                        )
                     )
         cov.numbers = len(quantities) + len(prose_numbers)
         anchored_q = sum(1 for q in quantities if text is None or q.evidence.anchor in found_anchors)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # ISO 3166-2:CN provincial-level divisions: 23 provinces (Taiwan included, as ISO lists it),
 # 5 autonomous regions, 4 municipalities, 2 special administrative regions.
 PROVINCIAL_COUNT = 34
+_VIEW_LINE = re.compile(r"^::view\s+(\S+)\s*$")
 
 
 def _norm(name: str) -> str:
@@ -32,13 +33,45 @@ def _norm(name: str) -> str:
     return " ".join(text.split())
 
 
-def check_corpus(corpus: Corpus) -> list[Problem]:
+def check_corpus(corpus: Corpus, references: bool = True) -> list[Problem]:
+    """All cross-file checks; `references=False` skips those that need every document."""
     problems: list[Problem] = []
     problems.extend(_check_taxonomy(corpus))
     ids = _defined_ids(corpus, problems)
-    problems.extend(_check_documents(corpus, ids))
-    problems.extend(_check_briefs(corpus, ids))
+    problems.extend(_check_documents(corpus, ids, references))
+    problems.extend(_check_briefs(corpus, ids, references))
+    problems.extend(_check_markdown(corpus))
     return problems
+
+
+def _check_markdown(corpus: Corpus) -> Iterator[Problem]:
+    """Render every Markdown body once now, so a broken table stops the build before output."""
+    from .markup import MarkupError, render_markdown
+    from .models import VIEW_NAMES
+
+    known_views = set(VIEW_NAMES)
+    items = [("document", d.id, "summary", d.summary) for d in corpus.documents]
+    items += [("brief", b.id, "body", b.body) for b in corpus.briefs]
+    for kind, key, field, text in items:
+        rel, located = corpus.origins[(kind, key)]
+        start = located.line_of((field,))
+        try:
+            render_markdown(text)
+        except MarkupError as exc:
+            yield Problem(rel, start + exc.line_in_body - 1, field, exc.message)
+        for number, line in enumerate(text.splitlines()):
+            match = _VIEW_LINE.match(line)
+            if not match:
+                continue
+            if kind == "document":
+                yield Problem(rel, start + number, field, "views belong in briefs, not in document summaries")
+            elif match.group(1) not in known_views:
+                yield Problem(
+                    rel,
+                    start + number,
+                    field,
+                    f"unknown view '{match.group(1)}' (known: {', '.join(sorted(known_views))})",
+                )
 
 
 def _where(corpus: Corpus, kind: str, key: str, loc: tuple[str | int, ...]) -> tuple[str, int]:
@@ -63,36 +96,71 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
     codes: dict[str, int] = {}
     for i, jur in enumerate(tax.jurisdictions):
         if jur.code in codes:
-            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "code"),
-                           f"duplicate jurisdiction code '{jur.code}' (first at jurisdictions[{codes[jur.code]}])")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "code"),
+                f"duplicate jurisdiction code '{jur.code}' (first at jurisdictions[{codes[jur.code]}])",
+            )
         codes.setdefault(jur.code, i)
     names: dict[str, str] = {}
     for i, jur in enumerate(tax.jurisdictions):
         if jur.parent is not None and jur.parent not in codes:
-            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "parent"),
-                           f"unknown parent jurisdiction '{jur.parent}'")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "parent"),
+                f"unknown parent jurisdiction '{jur.parent}'",
+            )
         if jur.level is not Level.national and jur.parent is None:
-            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "parent"),
-                           "every jurisdiction below national names its parent")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "parent"),
+                "every jurisdiction below national names its parent",
+            )
         if jur.level is Level.provincial and jur.tile is None:
-            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "tile"),
-                           "a provincial-level division needs its tile-grid position [row, column]")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "tile"),
+                "a provincial-level division needs its tile-grid position [row, column]",
+            )
         key = _norm(jur.name_en)
         if key in names and names[key] != jur.code:
-            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "name_en"),
-                           f"'{jur.name_en}' is also the name of {names[key]}: the same place under two codes?")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "name_en"),
+                f"'{jur.name_en}' is also the name of {names[key]}: the same place under two codes?",
+            )
         names.setdefault(key, jur.code)
     provincial = [j for j in tax.jurisdictions if j.level is Level.provincial]
     if len(provincial) != PROVINCIAL_COUNT:
-        yield _problem(corpus, "taxonomy", "", ("jurisdictions",),
-                       f"{len(provincial)} provincial-level divisions listed; China has {PROVINCIAL_COUNT}",
-                       "warning")
+        yield _problem(
+            corpus,
+            "taxonomy",
+            "",
+            ("jurisdictions",),
+            f"{len(provincial)} provincial-level divisions listed; China has {PROVINCIAL_COUNT}",
+            "warning",
+        )
     tiles: dict[tuple[int, int], str] = {}
     for i, jur in enumerate(tax.jurisdictions):
         if jur.tile is not None:
             if jur.tile in tiles:
-                yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "tile"),
-                               f"tile {list(jur.tile)} is already taken by {tiles[jur.tile]}")
+                yield _problem(
+                    corpus,
+                    "taxonomy",
+                    "",
+                    ("jurisdictions", i, "tile"),
+                    f"tile {list(jur.tile)} is already taken by {tiles[jur.tile]}",
+                )
             tiles.setdefault(jur.tile, jur.code)
 
     spellings: dict[str, str] = {}
@@ -102,15 +170,27 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
             yield _problem(corpus, "taxonomy", "", ("actors", i, "id"), f"duplicate actor id '{actor.id}'")
         actor_ids.setdefault(actor.id, i)
         if actor.jurisdiction not in codes:
-            yield _problem(corpus, "taxonomy", "", ("actors", i, "jurisdiction"),
-                           f"unknown jurisdiction '{actor.jurisdiction}'")
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("actors", i, "jurisdiction"),
+                f"unknown jurisdiction '{actor.jurisdiction}'",
+            )
         for j, spelling in enumerate([actor.name, *actor.aliases]):
             key = _norm(spelling)
             other = spellings.get(key)
             if other is not None and other != actor.id:
-                loc: tuple[str | int, ...] = ("actors", i, "name") if j == 0 else ("actors", i, "aliases", j - 1)
-                yield _problem(corpus, "taxonomy", "", loc,
-                               f"'{spelling}' also names actor '{other}': the same actor under two ids?")
+                loc: tuple[str | int, ...] = (
+                    ("actors", i, "name") if j == 0 else ("actors", i, "aliases", j - 1)
+                )
+                yield _problem(
+                    corpus,
+                    "taxonomy",
+                    "",
+                    loc,
+                    f"'{spelling}' also names actor '{other}': the same actor under two ids?",
+                )
             spellings.setdefault(key, actor.id)
 
     for group, items in (("themes", tax.themes), ("instruments", tax.instruments)):
@@ -127,8 +207,9 @@ def _defined_ids(corpus: Corpus, problems: list[Problem]) -> dict[str, str]:
 
     def define(ident: str, what: str, kind: str, key: str, loc: tuple[str | int, ...]) -> None:
         if ident in ids:
-            problems.append(_problem(corpus, kind, key, loc,
-                                     f"duplicate id '{ident}' (already used by a {ids[ident]})"))
+            problems.append(
+                _problem(corpus, kind, key, loc, f"duplicate id '{ident}' (already used by a {ids[ident]})")
+            )
         else:
             ids[ident] = what
 
@@ -146,7 +227,7 @@ def _defined_ids(corpus: Corpus, problems: list[Problem]) -> dict[str, str]:
     return ids
 
 
-def _check_documents(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
+def _check_documents(corpus: Corpus, ids: dict[str, str], references: bool) -> Iterator[Problem]:
     tax = corpus.taxonomy
     codes = {j.code for j in tax.jurisdictions}
     actors = {a.id: a for a in tax.actors}
@@ -155,6 +236,7 @@ def _check_documents(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
     files: dict[str, str] = {}
 
     for doc in corpus.documents:
+
         def bad(loc: tuple[str | int, ...], message: str, severity: str = "error") -> Problem:
             return _problem(corpus, "document", doc.id, loc, message, severity)  # noqa: B023
 
@@ -168,56 +250,60 @@ def _check_documents(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
         if not doc.summary.strip():
             yield bad(("summary",), "the Markdown body (the summary in our own words) is empty")
         for n_i, note in enumerate(doc.notes):
-            if note.other_document and note.other_document not in corpus.origins.keys() | set():
-                if ("document", note.other_document) not in corpus.origins:
-                    yield bad(("notes", n_i, "other_document"), f"unknown document '{note.other_document}'")
+            if references and note.other_document and ("document", note.other_document) not in corpus.origins:
+                yield bad(("notes", n_i, "other_document"), f"unknown document '{note.other_document}'")
 
         for m_i, measure in enumerate(doc.measures):
             base: tuple[str | int, ...] = ("measures", m_i)
             if measure.jurisdiction not in codes:
-                yield bad(base + ("jurisdiction",), f"unknown jurisdiction '{measure.jurisdiction}'")
+                yield bad((*base, "jurisdiction"), f"unknown jurisdiction '{measure.jurisdiction}'")
             for a_i, actor in enumerate(measure.actors):
                 if actor not in actors:
-                    yield bad(base + ("actors", a_i), f"unknown actor '{actor}'")
+                    yield bad((*base, "actors", a_i), f"unknown actor '{actor}'")
             if measure.instrument not in instruments:
-                yield bad(base + ("instrument",), f"unknown instrument '{measure.instrument}'")
+                yield bad((*base, "instrument"), f"unknown instrument '{measure.instrument}'")
             for t_i, theme in enumerate(measure.themes):
                 if theme not in themes:
-                    yield bad(base + ("themes", t_i), f"unknown theme '{theme}'")
+                    yield bad((*base, "themes", t_i), f"unknown theme '{theme}'")
             if measure.period.start is None and measure.period.end is None and not measure.period.reason:
-                yield bad(base + ("period",),
-                          "a measure without a period: give start or end, or a reason why the source has none")
+                yield bad(
+                    (*base, "period"),
+                    "a measure without a period: give start or end, or a reason why the source has none",
+                )
             for q_i, qty in enumerate(measure.quantities):
-                yield from _check_quantity(qty, base + ("quantities", q_i), bad, codes, actors)
+                yield from _check_quantity(qty, (*base, "quantities", q_i), bad, codes, actors)
         for q_i, qty in enumerate(doc.quantities):
             yield from _check_quantity(qty, ("quantities", q_i), bad, codes, actors)
 
 
 def _check_quantity(qty: Quantity, loc, bad, codes, actors) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
     if not qty.unit.strip():
-        yield bad(loc + ("unit",), "a quantity without a unit")
+        yield bad((*loc, "unit"), "a quantity without a unit")
     if qty.jurisdiction is not None and qty.jurisdiction not in codes:
-        yield bad(loc + ("jurisdiction",), f"unknown jurisdiction '{qty.jurisdiction}'")
+        yield bad((*loc, "jurisdiction"), f"unknown jurisdiction '{qty.jurisdiction}'")
     if qty.enterprise is not None:
         actor = actors.get(qty.enterprise)
         if actor is None:
-            yield bad(loc + ("enterprise",), f"unknown actor '{qty.enterprise}'")
+            yield bad((*loc, "enterprise"), f"unknown actor '{qty.enterprise}'")
         elif actor.kind.value != "enterprise":
-            yield bad(loc + ("enterprise",), f"actor '{qty.enterprise}' is a {actor.kind.value}, not an enterprise")
+            yield bad(
+                (*loc, "enterprise"), f"actor '{qty.enterprise}' is a {actor.kind.value}, not an enterprise"
+            )
 
 
-def _check_briefs(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
+def _check_briefs(corpus: Corpus, ids: dict[str, str], references: bool) -> Iterator[Problem]:
     tax = corpus.taxonomy
     codes = {j.code for j in tax.jurisdictions}
     doc_ids = {d.id for d in corpus.documents}
     themes = {t.id for t in tax.themes}
     instruments = tax.instrument_ids()
     for brief in corpus.briefs:
+
         def bad(loc: tuple[str | int, ...], message: str) -> Problem:
             return _problem(corpus, "brief", brief.id, loc, message)  # noqa: B023
 
         cov = brief.covers
-        if cov.documents != "all":
+        if references and cov.documents != "all":
             for i, doc_id in enumerate(cov.documents):
                 if doc_id not in doc_ids:
                     yield bad(("covers", "documents", i), f"unknown document '{doc_id}'")
@@ -238,13 +324,22 @@ def _check_briefs(corpus: Corpus, ids: dict[str, str]) -> Iterator[Problem]:
         rel, located = corpus.origins[("brief", brief.id)]
         for loc, text, _ in texts:
             for cite, offset in _citations(text):
-                if cite not in ids:
+                if references and cite not in ids:
                     line = _line_in(located, loc, text, offset)
-                    yield Problem(rel, line, field_path(loc), f"citation [@{cite}] names no document, measure or quantity")
+                    yield Problem(
+                        rel,
+                        line,
+                        field_path(loc),
+                        f"citation [@{cite}] names no document, measure or quantity",
+                    )
             for number, offset in numbers_without_citation(text):
                 line = _line_in(located, loc, text, offset)
-                yield Problem(rel, line, field_path(loc),
-                              f"the number '{number}' cites no source: add [@id] in the same sentence")
+                yield Problem(
+                    rel,
+                    line,
+                    field_path(loc),
+                    f"the number '{number}' cites no source: add [@id] in the same sentence",
+                )
 
 
 def _citations(text: str) -> Iterator[tuple[str, int]]:

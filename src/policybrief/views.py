@@ -23,8 +23,15 @@ TABLE_VIEWS = {
 
 
 class ViewRenderer:
-    def __init__(self, env: jinja2.Environment, corpus: Corpus, selection: Any,
-                 charts: dict[str, Any], citations: Citations, medium: str) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        corpus: Corpus,
+        selection: Any,
+        charts: dict[str, Any],
+        citations: Citations,
+        medium: str,
+    ) -> None:
         self.env = env
         self.corpus = corpus
         self.selection = selection
@@ -44,8 +51,11 @@ class ViewRenderer:
         if name in TABLE_VIEWS:
             self.tables += 1
             return self.env.get_template(TABLE_VIEWS[name]).render(
-                data=self._data(name), cite=self.citations.token, medium=self.medium,
-                taxonomy=self.corpus.taxonomy, table_number=self.tables,
+                data=self._data(name),
+                cite=self.citations.token,
+                medium=self.medium,
+                taxonomy=self.corpus.taxonomy,
+                table_number=self.tables,
             )
         # A chart view with no data in this selection renders nothing (the chart stage
         # skipped it); say so rather than leave a silent hole.

@@ -57,7 +57,10 @@ def parse(text: str, line_offset: int = 0) -> Located:
         located.data = {}
         return located
     constructor = _Loader(text)
-    located.data = _build(node, (), located.lines, constructor)
+    try:
+        located.data = _build(node, (), located.lines, constructor)
+    except YamlError as exc:
+        raise YamlError(exc.line + line_offset, exc.message) from None
     return located
 
 
@@ -71,14 +74,14 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], ctor: _Loader) -
                 key = str(key)
             if key in out:
                 raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{key}'")
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, path + (key,), lines, ctor)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, (*path, key), lines, ctor)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_build(item, path + (index,), lines, ctor))
+            lines[(*path, index)] = item.start_mark.line + 1
+            items.append(_build(item, (*path, index), lines, ctor))
         return items
     value = ctor.construct_object(node, deep=True)
     if isinstance(value, dt.datetime):

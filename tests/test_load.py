@@ -1,0 +1,169 @@
+"""Loader and validation: every problem reported at once, as path:line: field: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import edit, line_of
+
+from policybrief.load import load_corpus
+from policybrief.problems import ContentError
+
+DOC = "documents/fixture-alpha.md"
+BRIEF = "briefs/fixture-brief.md"
+
+
+def problems(content: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_corpus(content)
+    return [str(p) for p in info.value.problems]
+
+
+def test_fixture_corpus_loads(content: Path) -> None:
+    corpus = load_corpus(content)
+    assert [d.id for d in corpus.documents] == ["fixture-alpha"]
+    assert [b.id for b in corpus.briefs] == ["fixture-brief"]
+    doc = corpus.documents[0]
+    assert [m.id for m in doc.measures] == ["alpha-smart-factory-pilot", "alpha-shandong-parks"]
+    assert doc.summary.startswith("A synthetic article for tests.")
+    assert corpus.warnings == []
+
+
+def test_missing_field(content: Path) -> None:
+    path = content / DOC
+    edit(path, "    status: announced\n", "")
+    line = line_of(path, "- id: alpha-smart-factory-pilot")
+    assert problems(content) == [f"content/{DOC}:{line}: measures[0].status: required field is missing"]
+
+
+def test_wrong_type_names_the_line_of_the_key(content: Path) -> None:
+    path = content / DOC
+    edit(path, "value: 50", "value: fifty")
+    line = line_of(path, "value: fifty")
+    [message] = problems(content)
+    assert message.startswith(f"content/{DOC}:{line}: measures[0].quantities[0].value: Input should be a valid number")
+
+
+def test_unknown_jurisdiction_and_theme_reported_together(content: Path) -> None:
+    path = content / DOC
+    edit(path, "jurisdiction: CN-SD\n    actors", "jurisdiction: CN-XX\n    actors")
+    edit(path, "themes: [intelligent-manufacturing]", "themes: [robots]")
+    assert problems(content) == [
+        f"content/{DOC}:{line_of(path, 'themes: [robots]')}: measures[0].themes[0]: unknown theme 'robots'",
+        f"content/{DOC}:{line_of(path, 'jurisdiction: CN-XX')}: measures[1].jurisdiction: unknown jurisdiction 'CN-XX'",
+    ]
+
+
+def test_duplicate_id(content: Path) -> None:
+    path = content / DOC
+    edit(path, "- id: alpha-shandong-parks\n", "- id: alpha-smart-factory-pilot\n")
+    line = line_of(path, "  - id: alpha-smart-factory-pilot", nth=2)
+    assert problems(content) == [
+        f"content/{DOC}:{line}: measures[1].id: duplicate id 'alpha-smart-factory-pilot' (already used by a measure)"
+    ]
+
+
+def test_malformed_yaml(content: Path) -> None:
+    path = content / DOC
+    edit(path, "outlet: Test Wire", "outlet: [Test Wire")
+    [message] = problems(content)
+    assert message.startswith(f"content/{DOC}:")
+    assert "malformed YAML" in message
+
+
+def test_duplicate_yaml_key(content: Path) -> None:
+    path = content / DOC
+    edit(path, "outlet: Test Wire\n", "outlet: Test Wire\noutlet: Other Wire\n")
+    assert problems(content) == [f"content/{DOC}:{line_of(path, 'outlet: Other')}: duplicate key 'outlet'"]
+
+
+def test_broken_markdown_table(content: Path) -> None:
+    path = content / BRIEF
+    edit(path, "::view targets", "| a | b |\n| --- | --- |\n| x | y | z |")
+    line = line_of(path, "| x | y | z |")
+    assert problems(content) == [f"content/{BRIEF}:{line}: body: table row has 3 cells; the header has 2"]
+
+
+def test_figure_without_citation_in_brief(content: Path) -> None:
+    path = content / BRIEF
+    edit(path, "Only the centre reports a pilot [@fixture-alpha].", "Only the centre reports 3 pilots.")
+    line = line_of(path, "reports 3 pilots")
+    assert problems(content) == [
+        f"content/{BRIEF}:{line}: body: the number '3' cites no source: add [@id] in the same sentence"
+    ]
+
+
+def test_unknown_citation(content: Path) -> None:
+    path = content / BRIEF
+    edit(path, "[@fixture-alpha]", "[@nowhere]")
+    line = line_of(path, "[@nowhere]")
+    assert problems(content) == [
+        f"content/{BRIEF}:{line}: body: citation [@nowhere] names no document, measure or quantity"
+    ]
+
+
+def test_inferred_date_needs_reason(content: Path) -> None:
+    path = content / DOC
+    text = path.read_text()
+    start = text.index("published:")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "published: {date: 2024-03-03, precision: day, basis: inferred}" + text[end:])
+    line = line_of(path, "published:")
+    assert problems(content) == [f"content/{DOC}:{line}: published: an inferred date needs a reason"]
+
+
+def test_anecdote_needs_enterprise(content: Path) -> None:
+    path = content / DOC
+    edit(path, "    enterprise: jinan-enterprise\n", "")
+    line = line_of(path, "- id: alpha-jinan-output")
+    assert problems(content) == [
+        f"content/{DOC}:{line}: quantities[0]: an anecdote quantity names its enterprise (actor id)"
+    ]
+
+
+def test_same_actor_under_two_spellings(content: Path) -> None:
+    tax = content / "taxonomy.yaml"
+    edit(tax, "    name: Shandong Provincial Government\n", "    name: Shandong Provincial Government\n    aliases: [MIIT]\n")
+    line = line_of(tax, "aliases: [MIIT]", nth=2)
+    [message] = problems(content)
+    assert message == (
+        f"content/taxonomy.yaml:{line}: actors[1].aliases[0]: 'MIIT' also names actor 'miit': "
+        "the same actor under two ids?"
+    )
+
+
+def test_document_without_measures_and_period(content: Path) -> None:
+    path = content / DOC
+    edit(path, "    period: {start: 2024, end: 2026}", "    period: {}")
+    line = line_of(path, "period: {}")
+    assert problems(content) == [
+        f"content/{DOC}:{line}: measures[0].period: a measure without a period: give start or end, "
+        "or a reason why the source has none"
+    ]
+
+
+def test_unknown_field_is_an_error(content: Path) -> None:
+    path = content / DOC
+    edit(path, "outlet: Test Wire", "outlet: Test Wire\noutlett: typo")
+    line = line_of(path, "outlett:")
+    assert problems(content) == [
+        f"content/{DOC}:{line}: outlett: unknown field (check the spelling against docs/content-format.md)"
+    ]
+
+
+def test_all_problems_at_once_across_files(content: Path) -> None:
+    edit(content / DOC, "value: 50", "value: fifty")
+    edit(content / BRIEF, "reports a pilot [@fixture-alpha]", "reports 1 pilot")
+    found = problems(content)
+    assert len(found) == 2
+    assert found[0].startswith(f"content/{BRIEF}:")
+    assert found[1].startswith(f"content/{DOC}:")
+
+
+def test_id_must_match_file_name(content: Path) -> None:
+    (content / DOC).rename(content / "documents" / "renamed.md")
+    [message] = problems(content)
+    assert message == (
+        "content/documents/renamed.md:2: id: id 'fixture-alpha' differs from the file name 'renamed'"
+    )
