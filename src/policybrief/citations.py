@@ -14,12 +14,19 @@ CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@?[a-z0-9][a-z0-9-]*)
 
 # A figure: digits with separators, optionally a percent sign. Years (1949-2100 written as
 # four bare digits) are dates, not figures, and ordered-list markers are layout.
-_NUMBER_RE = re.compile(r"(?<![\w@/#-])\d[\d,]*(?:\.\d+)?%?")
+# Tokens such as "5G", "6th" or "B2B" are names, not figures.
+_NUMBER_RE = re.compile(r"(?<![\w@/#-])\d[\d,]*(?:\.\d+)?(?:%|(?!\w))")
 _YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“(*])|\n\s*\n|\n(?=\s*[-*+]\s|\s*\d+\.\s|#)")
 _LIST_MARKER = re.compile(r"^\s*\d+\.\s", re.M)
-# Markdown heading lines, attribute lists and link targets carry no figures of substance.
-_IGNORED = re.compile(r"\{[:#.][^}]*\}|\]\([^)]*\)|^#+ .*$", re.M)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Markdown heading lines, attribute lists, link targets and calendar days ("15 September",
+# "Sept. 15") carry no figures of substance.
+_IGNORED = re.compile(
+    r"\{[:#.][^}]*\}|\]\([^)]*\)|^#+ .*$"
+    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b",
+    re.M,
+)
 
 
 def cited_ids(text: str) -> list[str]:
