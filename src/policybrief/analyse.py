@@ -1,0 +1,693 @@
+"""Analyse stage: pure functions from the loaded corpus to comparison data.
+
+Nothing here reads files, prints or knows about templates or charts: every function takes
+the corpus (or a `Selection` of it) and returns frozen dataclasses, so the same input always
+gives the same output and the results can be cached and compared in tests.
+
+Ordering is deterministic everywhere: taxonomy order (themes, instrument families,
+jurisdictions as the taxonomy lists them, levels from national down), then ids. Terms that
+the taxonomy does not know (which validation normally rules out) sort after known ones, by
+id, so that new content still flows through rather than failing here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from .models import (
+    LEVEL_ORDER,
+    Filters,
+    Jurisdiction,
+    Level,
+    Measure,
+    Quantity,
+    QuantityKind,
+    SourceDocument,
+    Status,
+    Taxonomy,
+)
+
+if TYPE_CHECKING:
+    from .load import Corpus
+
+NATIONAL_CODE = "CN"
+
+KIND_ORDER: tuple[QuantityKind, ...] = tuple(QuantityKind)
+
+# Instrument types that are plans or programmes in their own right; any measure that names
+# a plan (`Measure.plan`) also belongs on the timeline, whatever its instrument.
+PLAN_INSTRUMENTS = frozenset(
+    {
+        "governance/plan",
+        "governance/guideline",
+        "governance/pilot",
+        "innovation/technology-programme",
+    }
+)
+
+GAP_CAVEAT = (
+    "A gap means only that no matching measure is reported in the documents this brief "
+    "covers; it does not mean that the province has no such measure."
+)
+
+SHORT_TITLE_CHARS = 48
+
+
+def shorten(text: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """Cut `text` at a word boundary so that it fits `limit` characters, marking the cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return (cut or text[: limit - 1]) + "…"
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    """A measure with what it needs to be placed and cited."""
+
+    document: SourceDocument
+    measure: Measure
+    jurisdiction: Jurisdiction
+    # The provincial-level division it lies in (itself if provincial); None at national level.
+    province: Jurisdiction | None
+
+    @property
+    def id(self) -> str:
+        return self.measure.id
+
+    @property
+    def title(self) -> str:
+        return self.measure.title
+
+    @property
+    def short_title(self) -> str:
+        return shorten(self.measure.title)
+
+    @property
+    def level(self) -> Level:
+        return self.jurisdiction.level
+
+    @property
+    def family(self) -> str:
+        return self.measure.instrument.partition("/")[0]
+
+    @property
+    def column(self) -> str:
+        """The comparison column: national, else the province, else the jurisdiction itself."""
+        if self.jurisdiction.level is Level.national:
+            return self.jurisdiction.code
+        return self.province.code if self.province is not None else self.jurisdiction.code
+
+
+@dataclass(frozen=True)
+class QuantityRef:
+    document: SourceDocument
+    measure: Measure | None  # None for a document-level figure (context, anecdote)
+    quantity: Quantity
+    # quantity.jurisdiction, else the measure's, else (for a firm's figure outside any
+    # measure) the enterprise's, else the document's subject.
+    jurisdiction: Jurisdiction
+    province: Jurisdiction | None
+
+    @property
+    def id(self) -> str:
+        return self.quantity.id
+
+    @property
+    def kind(self) -> QuantityKind:
+        return self.quantity.kind
+
+    @property
+    def level(self) -> Level:
+        return self.jurisdiction.level
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one brief covers: documents, measures and quantities, in deterministic order."""
+
+    taxonomy: Taxonomy
+    filters: Filters
+    documents: tuple[SourceDocument, ...]
+    measures: tuple[MeasureRef, ...]
+    quantities: tuple[QuantityRef, ...]
+    # Pathways that commentators propose (status "proposed"): kept out of every comparison
+    # of what governments do, and listed apart.
+    proposals: tuple[MeasureRef, ...] = ()
+
+    @property
+    def document_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.documents)
+
+
+class _Ranks:
+    """Sort keys from the taxonomy, computed once per selection."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.jurisdictions = {j.code: j for j in taxonomy.jurisdictions}
+        self._jur = {j.code: i for i, j in enumerate(taxonomy.jurisdictions)}
+        self._theme = {t.id: i for i, t in enumerate(taxonomy.themes)}
+        self._family = {f.id: i for i, f in enumerate(taxonomy.instruments)}
+        self._level = {lvl: i for i, lvl in enumerate(LEVEL_ORDER)}
+
+    @staticmethod
+    def _key(index: dict[str, int], key: str) -> tuple[int, str]:
+        return (index.get(key, len(index)), key)
+
+    def jur(self, code: str) -> tuple[int, str]:
+        return self._key(self._jur, code)
+
+    def theme(self, theme_id: str) -> tuple[int, str]:
+        return self._key(self._theme, theme_id)
+
+    def family(self, family_id: str) -> tuple[int, str]:
+        return self._key(self._family, family_id)
+
+    def level(self, level: Level) -> int:
+        return self._level.get(level, len(self._level))
+
+    def resolve(self, code: str, what: str) -> Jurisdiction:
+        try:
+            return self.jurisdictions[code]
+        except KeyError:
+            raise ValueError(f"{what}: unknown jurisdiction '{code}'") from None
+
+    def province_of(self, jur: Jurisdiction) -> Jurisdiction | None:
+        current: Jurisdiction | None = jur
+        while current is not None:
+            if current.level is Level.provincial:
+                return current
+            current = self.jurisdictions.get(current.parent) if current.parent else None
+        return None
+
+    def within(self, jur: Jurisdiction, ancestors: set[str]) -> bool:
+        current: Jurisdiction | None = jur
+        while current is not None:
+            if current.code in ancestors:
+                return True
+            current = self.jurisdictions.get(current.parent) if current.parent else None
+        return False
+
+    def measure_key(self, ref: MeasureRef) -> tuple[object, ...]:
+        return (self.jur(ref.column), self.jur(ref.jurisdiction.code), ref.measure.id)
+
+
+def _instrument_matches(instrument: str, wanted: Sequence[str]) -> bool:
+    family = instrument.partition("/")[0]
+    return any(w == instrument or ("/" not in w and w == family) for w in wanted)
+
+
+def select(corpus: Corpus, filters: Filters) -> Selection:
+    """The documents, measures and quantities that a brief with these filters covers.
+
+    A measure is selected when its document is, and it matches every filter given: any of
+    the themes, any of the instruments ("family/type" or a whole "family"), any of the
+    levels, and any of the jurisdictions or their descendants (a province covers its cities
+    and zones). A measure's figures come with it. A figure outside any measure has no theme
+    or instrument, so it is selected only when no theme or instrument filter is set, and its
+    own jurisdiction passes the level and jurisdiction filters.
+    """
+    tax = corpus.taxonomy
+    ranks = _Ranks(tax)
+    wanted_docs = None if filters.documents == "all" else set(filters.documents)
+    themes = set(filters.themes)
+    levels = set(filters.levels)
+    places = set(filters.jurisdictions)
+    narrowed = bool(themes or filters.instruments or levels or places)
+
+    def place_ok(jur: Jurisdiction) -> bool:
+        return (not levels or jur.level in levels) and (not places or ranks.within(jur, places))
+
+    documents: list[SourceDocument] = []
+    measures: list[MeasureRef] = []
+    proposals: list[MeasureRef] = []
+    quantities: list[QuantityRef] = []
+    for doc in sorted(corpus.documents, key=lambda d: d.id):
+        if wanted_docs is not None and doc.id not in wanted_docs:
+            continue
+        contributed = False
+        for measure in doc.measures:
+            jur = ranks.resolve(measure.jurisdiction, f"{doc.id}: measure {measure.id}")
+            if themes and not themes.intersection(measure.themes):
+                continue
+            if filters.instruments and not _instrument_matches(measure.instrument, filters.instruments):
+                continue
+            if not place_ok(jur):
+                continue
+            contributed = True
+            if measure.status is Status.proposed:
+                proposals.append(MeasureRef(doc, measure, jur, ranks.province_of(jur)))
+                continue
+            measures.append(MeasureRef(doc, measure, jur, ranks.province_of(jur)))
+            for qty in measure.quantities:
+                q_jur = ranks.resolve(
+                    qty.jurisdiction or measure.jurisdiction, f"{doc.id}: quantity {qty.id}"
+                )
+                quantities.append(QuantityRef(doc, measure, qty, q_jur, ranks.province_of(q_jur)))
+        for qty in doc.quantities:
+            if themes or filters.instruments:
+                continue
+            code = qty.jurisdiction or _enterprise_jurisdiction(tax, qty) or doc.subject
+            q_jur = ranks.resolve(code, f"{doc.id}: quantity {qty.id}")
+            if not place_ok(q_jur):
+                continue
+            contributed = True
+            quantities.append(QuantityRef(doc, None, qty, q_jur, ranks.province_of(q_jur)))
+        if contributed or not narrowed:
+            documents.append(doc)
+
+    measures.sort(key=ranks.measure_key)
+    proposals.sort(key=ranks.measure_key)
+    quantities.sort(key=lambda q: _quantity_key(ranks, q))
+    return Selection(tax, filters, tuple(documents), tuple(measures), tuple(quantities), tuple(proposals))
+
+
+def _enterprise_jurisdiction(tax: Taxonomy, qty: Quantity) -> str | None:
+    if qty.enterprise is None:
+        return None
+    actor = next((a for a in tax.actors if a.id == qty.enterprise), None)
+    return actor.jurisdiction if actor is not None else None
+
+
+def _quantity_key(ranks: _Ranks, q: QuantityRef) -> tuple[object, ...]:
+    return (
+        ranks.jur(q.jurisdiction.code),
+        q.measure.id if q.measure is not None else "~",  # figures outside measures last
+        KIND_ORDER.index(q.kind),
+        q.quantity.id,
+    )
+
+
+# --------------------------------------------------------------------------- matrices
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One row or column heading of a matrix."""
+
+    key: str  # theme id, instrument family id, jurisdiction code or level value
+    label: str  # English label ("National" for the national column)
+    label_zh: str | None = None  # short Chinese name, for jurisdiction columns
+    level: Level | None = None  # for jurisdiction and level columns
+    name_en: str | None = None  # the jurisdiction's own English name ("China")
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Measures cross-tabulated; cells hold the measures so a table can cite each one."""
+
+    rows: tuple[Axis, ...]
+    columns: tuple[Axis, ...]
+    cells: tuple[tuple[tuple[MeasureRef, ...], ...], ...]  # [row][column]
+    note: str = ""
+
+    @property
+    def counts(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(len(cell) for cell in row) for row in self.cells)
+
+    def cell(self, row_key: str, column_key: str) -> tuple[MeasureRef, ...]:
+        r = next(i for i, a in enumerate(self.rows) if a.key == row_key)
+        c = next(i for i, a in enumerate(self.columns) if a.key == column_key)
+        return self.cells[r][c]
+
+    def row_total(self, row_key: str) -> int:
+        r = next(i for i, a in enumerate(self.rows) if a.key == row_key)
+        return len({m.id for cell in self.cells[r] for m in cell})
+
+    def column_total(self, column_key: str) -> int:
+        c = next(i for i, a in enumerate(self.columns) if a.key == column_key)
+        return len({m.id for row in self.cells for m in row[c]})
+
+    @property
+    def measure_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({m.id for row in self.cells for cell in row for m in cell}))
+
+
+def _jurisdiction_axis(jur: Jurisdiction) -> Axis:
+    label = "National" if jur.level is Level.national else jur.name_en
+    return Axis(jur.code, label, jur.short_zh or jur.name_zh, jur.level, jur.name_en)
+
+
+def _tabulate(
+    refs: Iterable[MeasureRef],
+    rows: Sequence[Axis],
+    columns: Sequence[Axis],
+    row_keys: Callable[[MeasureRef], Iterable[str]],
+    column_key: Callable[[MeasureRef], str],
+    order: Callable[[MeasureRef], tuple[object, ...]],
+    note: str,
+) -> Matrix:
+    grid: dict[tuple[str, str], list[MeasureRef]] = defaultdict(list)
+    for ref in refs:
+        for rk in row_keys(ref):
+            grid[(rk, column_key(ref))].append(ref)
+    cells = tuple(
+        tuple(tuple(sorted(grid.get((r.key, c.key), []), key=order)) for c in columns) for r in rows
+    )
+    return Matrix(tuple(rows), tuple(columns), cells, note)
+
+
+def _columns(sel: Selection, ranks: _Ranks) -> list[Axis]:
+    codes = sorted({m.column for m in sel.measures}, key=ranks.jur)
+    national = [c for c in codes if ranks.jurisdictions[c].level is Level.national]
+    provincial = [c for c in codes if ranks.jurisdictions[c].level is Level.provincial]
+    # Below-provincial places outside any province (rare): after the provinces, never hidden.
+    other = [c for c in codes if c not in national and c not in provincial]
+    return [_jurisdiction_axis(ranks.jurisdictions[c]) for c in national + provincial + other]
+
+
+def comparison_matrix(sel: Selection) -> Matrix:
+    """Themes × jurisdictions: national column first, then each provincial-level division.
+
+    Municipal and zone measures count toward their province's column; each MeasureRef keeps
+    its own jurisdiction so that a table can show the detail (a city, a zone).
+    """
+    ranks = _Ranks(sel.taxonomy)
+    theme_ids = sorted({t for m in sel.measures for t in m.measure.themes}, key=ranks.theme)
+    rows = [Axis(t, sel.taxonomy.theme_label(t)) for t in theme_ids]
+    return _tabulate(
+        sel.measures,
+        rows,
+        _columns(sel, ranks),
+        lambda m: m.measure.themes,
+        lambda m: m.column,
+        ranks.measure_key,
+        "A measure with several themes appears in the row of each; cities and zones count "
+        "toward their province.",
+    )
+
+
+LEVEL_LABELS: dict[Level, str] = {
+    Level.national: "National",
+    Level.provincial: "Provincial",
+    Level.municipal: "Municipal",
+    Level.zone: "Zone",
+    Level.enterprise: "Enterprise",
+}
+
+
+def instrument_by_level(sel: Selection) -> Matrix:
+    """Instrument families × levels of government (the measure's own level, not rolled up)."""
+    ranks = _Ranks(sel.taxonomy)
+    families = sorted({m.family for m in sel.measures}, key=ranks.family)
+    rows = [Axis(f, sel.taxonomy.instrument_family_label(f)) for f in families]
+    levels = sorted({m.level for m in sel.measures}, key=ranks.level)
+    columns = [Axis(lvl.value, LEVEL_LABELS.get(lvl, lvl.value), None, lvl) for lvl in levels]
+    return _tabulate(
+        sel.measures,
+        rows,
+        columns,
+        lambda m: (m.family,),
+        lambda m: m.level.value,
+        ranks.measure_key,
+        "Each measure counts once, at its own level of government.",
+    )
+
+
+def measure_counts_by_province(sel: Selection) -> dict[str, int]:
+    """Measures per provincial-level division (all of them, zeros included), for the map.
+
+    Cities and zones count toward their province; national measures are on no tile.
+    """
+    counts = {j.code: 0 for j in sel.taxonomy.jurisdictions if j.level is Level.provincial}
+    for ref in sel.measures:
+        if ref.province is not None and ref.level is not Level.national:
+            counts[ref.province.code] = counts.get(ref.province.code, 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One plan or programme: the measures that name the same plan in one jurisdiction."""
+
+    key: str  # the first measure's id: stable, and citable
+    label: str  # the plan's name as the source gives it, else the measure title
+    jurisdiction: Jurisdiction
+    level: Level
+    measures: tuple[MeasureRef, ...]
+    start: int | None
+    end: int | None
+    open_ended: bool  # a start year and no end: still running, or the source gives no end
+    end_only: bool  # only an end year ("by 2025"): the start is not reported
+    inferred: bool  # the period is the analyst's inference, not stated by the source
+
+    @property
+    def period_label(self) -> str:
+        if self.start is not None and self.end is not None:
+            text = str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
+        elif self.start is not None:
+            text = f"from {self.start}"
+        elif self.end is not None:
+            text = f"by {self.end}"
+        else:
+            text = "undated"
+        return text + (" (inferred)" if self.inferred else "")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    items: tuple[TimelineItem, ...]  # by level, then start year, then jurisdiction, then id
+    undated: tuple[TimelineItem, ...]  # plans whose source gives no year at all
+    levels: tuple[Level, ...]  # the levels present, in order
+
+
+def _is_plan(ref: MeasureRef) -> bool:
+    return ref.measure.plan is not None or ref.measure.instrument in PLAN_INSTRUMENTS
+
+
+def timeline(sel: Selection) -> Timeline:
+    """Plans and programmes by level of government, with their start and end years."""
+    ranks = _Ranks(sel.taxonomy)
+    groups: dict[tuple[str, str], list[MeasureRef]] = defaultdict(list)
+    for ref in sel.measures:
+        if _is_plan(ref):
+            # Several measures of one named plan make one bar, not several.
+            name = ref.measure.plan or f"\0{ref.measure.id}"
+            groups[(ref.jurisdiction.code, name)].append(ref)
+    items: list[TimelineItem] = []
+    for (_, name), refs in groups.items():
+        refs.sort(key=lambda r: r.measure.id)
+        periods = [r.measure.period for r in refs]
+        starts = [p.start for p in periods if p.start is not None]
+        ends = [p.end for p in periods if p.end is not None]
+        start = min(starts) if starts else None
+        end = max(ends) if ends else None
+        items.append(
+            TimelineItem(
+                key=refs[0].measure.id,
+                label=refs[0].measure.title if name.startswith("\0") else name,
+                jurisdiction=refs[0].jurisdiction,
+                level=refs[0].level,
+                measures=tuple(refs),
+                start=start,
+                end=end,
+                open_ended=start is not None and end is None,
+                end_only=start is None and end is not None,
+                inferred=any(p.inferred for p in periods),
+            )
+        )
+
+    def key(item: TimelineItem) -> tuple[object, ...]:
+        first = item.start if item.start is not None else item.end
+        return (
+            ranks.level(item.level),
+            first if first is not None else 9999,
+            ranks.jur(item.jurisdiction.code),
+            item.key,
+        )
+
+    items.sort(key=key)
+    dated = tuple(i for i in items if i.start is not None or i.end is not None)
+    undated = tuple(i for i in items if i.start is None and i.end is None)
+    levels = tuple(sorted({i.level for i in dated}, key=ranks.level))
+    return Timeline(dated, undated, levels)
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+@dataclass(frozen=True)
+class QuantityGroup:
+    """Figures that count the same thing in the same unit, so they can stand side by side."""
+
+    counts: str  # what is counted, as the first figure of the group words it
+    unit: str
+    items: tuple[QuantityRef, ...]  # by jurisdiction, then kind, then id
+
+    @property
+    def kinds(self) -> tuple[QuantityKind, ...]:
+        return tuple(k for k in KIND_ORDER if any(q.kind is k for q in self.items))
+
+
+def _norm_counts(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def quantity_groups(sel: Selection) -> tuple[QuantityGroup, ...]:
+    """Quantities grouped by what they count and their unit.
+
+    Groups follow their first figure's jurisdiction in taxonomy order (national first), so
+    the centre's figures lead; groups holding only single-firm anecdotes come last; then
+    alphabetical by what is counted.
+    """
+    ranks = _Ranks(sel.taxonomy)
+    grouped: dict[tuple[str, str], list[QuantityRef]] = defaultdict(list)
+    for q in sel.quantities:  # already in deterministic order
+        grouped[(_norm_counts(q.quantity.counts), q.quantity.unit.strip())].append(q)
+
+    def key(item: tuple[tuple[str, str], list[QuantityRef]]) -> tuple[object, ...]:
+        (counts, unit), refs = item
+        anecdotal = all(q.kind is QuantityKind.anecdote for q in refs)
+        return (anecdotal, ranks.jur(refs[0].jurisdiction.code), counts, unit)
+
+    return tuple(
+        QuantityGroup(refs[0].quantity.counts, unit, tuple(refs))
+        for (_, unit), refs in sorted(grouped.items(), key=key)
+    )
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    jurisdiction_code: str
+    jurisdiction_en: str
+    jurisdiction_zh: str
+    level: Level
+    measure_id: str | None
+    measure_title: str | None  # None for a figure outside any measure
+    counts: str
+    value: str  # Quantity.display_value(): "over 40 regions", "10–12%"
+    period: str  # the figure's Period.label(), else its measure's, else "unspecified"
+    kind: QuantityKind
+    document_id: str
+    quantity_id: str  # cite as [@quantity_id]; the document id names the source
+
+
+def quantity_period(q: QuantityRef) -> str:
+    # A figure without its own period belongs to its measure's period (a plan's target).
+    period = q.quantity.period or (q.measure.period if q.measure is not None else None)
+    if period is None or (period.start is None and period.end is None):
+        return "unspecified"
+    return period.label()
+
+
+def targets_table(sel: Selection) -> tuple[TargetRow, ...]:
+    """Every figure in the selection, targets and results side by side, each citable."""
+    return tuple(
+        TargetRow(
+            jurisdiction_code=q.jurisdiction.code,
+            jurisdiction_en=q.jurisdiction.name_en,
+            jurisdiction_zh=q.jurisdiction.name_zh,
+            level=q.level,
+            measure_id=q.measure.id if q.measure is not None else None,
+            measure_title=q.measure.title if q.measure is not None else None,
+            counts=q.quantity.counts,
+            value=q.quantity.display_value(),
+            period=quantity_period(q),
+            kind=q.kind,
+            document_id=q.document.id,
+            quantity_id=q.quantity.id,
+        )
+        for q in sel.quantities
+    )
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    province: Axis
+    measures: tuple[MeasureRef, ...]
+
+
+@dataclass(frozen=True)
+class Priority:
+    """One national priority and how the provinces in the selection answer it."""
+
+    kind: Literal["theme", "instrument"]
+    key: str  # theme id or instrument family id
+    label: str
+    national: tuple[MeasureRef, ...]  # the national measures that set it
+    reporting: tuple[ProvinceMatch, ...]  # provinces with at least one matching measure
+    not_reported: tuple[Axis, ...]  # compared provinces with none in this corpus
+
+
+@dataclass(frozen=True)
+class Alignment:
+    priorities: tuple[Priority, ...]  # themes first (taxonomy order), then instrument families
+    compared: tuple[Axis, ...]  # provinces with at least one measure in the selection
+    # Provincial-level divisions with no measure at all in the selection: not compared.
+    without_measures: tuple[Axis, ...]
+    caveat: str = GAP_CAVEAT
+    document_ids: tuple[str, ...] = ()
+
+
+def alignment(sel: Selection) -> Alignment:
+    """For each national priority, which provinces report a matching measure, which do not.
+
+    A national priority is a theme, or an instrument family, that at least one national
+    measure has. Provinces are compared only when the selection holds some measure of
+    theirs; a gap therefore reads "reports other measures, but none on this here".
+    """
+    ranks = _Ranks(sel.taxonomy)
+    national = [m for m in sel.measures if m.level is Level.national]
+    provincial = [m for m in sel.measures if m.level is not Level.national and m.province]
+    compared_codes = sorted({m.province.code for m in provincial if m.province}, key=ranks.jur)
+    compared = tuple(_jurisdiction_axis(ranks.jurisdictions[c]) for c in compared_codes)
+    without = tuple(
+        _jurisdiction_axis(j)
+        for j in sel.taxonomy.jurisdictions
+        if j.level is Level.provincial and j.code not in compared_codes
+    )
+
+    def priority(
+        kind: Literal["theme", "instrument"],
+        key: str,
+        label: str,
+        matches: Callable[[MeasureRef], bool],
+    ) -> Priority:
+        by_province: dict[str, list[MeasureRef]] = defaultdict(list)
+        for m in provincial:
+            if matches(m) and m.province is not None:
+                by_province[m.province.code].append(m)
+        reporting = tuple(
+            ProvinceMatch(axis, tuple(by_province[axis.key])) for axis in compared if axis.key in by_province
+        )
+        missing = tuple(axis for axis in compared if axis.key not in by_province)
+        return Priority(kind, key, label, tuple(m for m in national if matches(m)), reporting, missing)
+
+    priorities: list[Priority] = []
+    for theme in sorted({t for m in national for t in m.measure.themes}, key=ranks.theme):
+        priorities.append(
+            priority(
+                "theme",
+                theme,
+                sel.taxonomy.theme_label(theme),
+                lambda m, t=theme: t in m.measure.themes,
+            )
+        )
+    for fam in sorted({m.family for m in national}, key=ranks.family):
+        priorities.append(
+            priority(
+                "instrument",
+                fam,
+                sel.taxonomy.instrument_family_label(fam),
+                lambda m, f=fam: m.family == f,
+            )
+        )
+    return Alignment(tuple(priorities), compared, without, GAP_CAVEAT, sel.document_ids)
+
+
+def kind_counts(sel: Selection) -> Counter[QuantityKind]:
+    """How many figures of each kind the selection holds."""
+    return Counter(q.kind for q in sel.quantities)

@@ -1,0 +1,277 @@
+"""Chart stage: deterministic SVG, CJK glyphs from the SC face, data-driven alt text and captions.
+
+Run with warnings as errors (pyproject sets it; `-W error` too): a missing glyph makes
+matplotlib warn, so any box in a chart fails the test that rendered it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import time
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTCollection
+
+import synthetic
+from policybrief import charts, chartstyle
+from policybrief.analyse import select
+from policybrief.models import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_VIEWS = ["heatmap", "timeline", "quantities", "tilemap"]
+
+
+def render(corpus, views=ALL_VIEWS, filters: Filters | None = None) -> dict[str, charts.Chart]:
+    sel = select(corpus, filters or Filters())
+    return {c.id: c for c in charts.render_charts(sel, views, corpus.taxonomy)}
+
+
+@pytest.fixture(scope="module")
+def base() -> dict[str, charts.Chart]:
+    return render(synthetic.corpus())
+
+
+@pytest.fixture(scope="module")
+def grown() -> dict[str, charts.Chart]:
+    return render(synthetic.corpus_with_new_content())
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def test_render_charts_follows_views_and_skips_unknown() -> None:
+    corpus = synthetic.corpus()
+    sel = select(corpus, Filters())
+    out = charts.render_charts(sel, ["tilemap", "matrix", "heatmap", "tilemap"], corpus.taxonomy)
+    assert [c.id for c in out] == ["tilemap", "heatmap"]
+
+
+def test_views_without_data_are_skipped() -> None:
+    corpus = synthetic.corpus()
+    # Only the national standards measure: no plan, no figure, no province.
+    out = render(corpus, filters=Filters(themes=["standards"]))
+    assert list(out) == ["heatmap"]
+    assert render(corpus, filters=Filters(themes=["talent"])) == {}
+
+
+def test_chart_fields(base) -> None:
+    assert list(base) == ALL_VIEWS
+    for chart in base.values():
+        assert chart.svg.startswith("<?xml")
+        assert chart.svg_element.startswith("<svg")
+        assert chart.width_cm == 16.0 and 4 < chart.height_cm <= charts.MAX_HEIGHT_CM
+        width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', chart.svg).group(1))
+        assert width_pt == pytest.approx(16 / 2.54 * 72, abs=0.5)
+        assert chart.source == (
+            "Source: policybrief analysis of 3 documents: nat-digital, nat-pilots, prov-plans."
+        )
+        assert f'<title id="{chart.id}-title">' in chart.svg
+        assert chart.data_summary.rows
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_byte_identical_on_repeat(base) -> None:
+    again = render(synthetic.corpus())
+    for view in ALL_VIEWS:
+        assert again[view].svg == base[view].svg, view
+    assert "<dc:date>" not in base["heatmap"].svg
+    assert "Matplotlib v" not in base["heatmap"].svg  # no version-dependent creator string
+
+
+def test_ids_are_namespaced_per_chart(base) -> None:
+    seen: dict[str, str] = {}
+    for chart in base.values():
+        chart_ids = re.findall(r'\bid="([^"]+)"', chart.svg)
+        assert chart_ids and all(i.startswith(f"{chart.id}-") for i in chart_ids)
+        refs = re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', chart.svg)
+        assert {a or b for a, b in refs} <= set(chart_ids)  # every reference resolves
+        for i in chart_ids:
+            assert seen.setdefault(i, chart.id) == chart.id  # unique across charts
+
+
+def test_render_time_is_small() -> None:
+    corpus = synthetic.corpus()
+    sel = select(corpus, Filters())
+    start = time.perf_counter()
+    charts.render_charts(sel, ALL_VIEWS, corpus.taxonomy)
+    assert time.perf_counter() - start < 5.0
+
+
+# --------------------------------------------------------------------------- fonts and glyphs
+
+
+def _sc_glyph_ids(text: str) -> set[str]:
+    """Glyph ids, as matplotlib names them in SVG paths, of `text` in the SC face."""
+    (path,) = chartstyle.FONT_FILES[chartstyle.CJK_FAMILY][:1]
+    with TTCollection(str(path), lazy=True) as collection:
+        face = next(f for f in collection.fonts if f["name"].getDebugName(1) == chartstyle.CJK_FAMILY)
+        cmap = face.getBestCmap()
+        return {f"NotoSansCJKsc-Regular-{face.getGlyphID(cmap[ord(ch)]):x}" for ch in text}
+
+
+def test_chinese_names_render_from_the_sc_face(base) -> None:
+    tilemap, heatmap = base["tilemap"].svg, base["heatmap"].svg
+    for glyph in _sc_glyph_ids("山东黑龙江内蒙古新疆"):
+        assert f'id="tilemap-{glyph}"' in tilemap
+    for glyph in _sc_glyph_ids("山东浙江"):
+        assert f'id="heatmap-{glyph}"' in heatmap
+    for chart in base.values():
+        assert "LastResort" not in chart.svg and "DejaVu" not in chart.svg
+        assert "NotoSansCJKjp" not in chart.svg  # the Japanese face has other glyph forms
+
+
+def test_no_font_warnings_or_logs(caplog) -> None:
+    with caplog.at_level(logging.INFO, logger="matplotlib"):
+        render(synthetic.corpus_with_new_content())
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+def test_a_missing_glyph_is_caught() -> None:
+    # The control for the two tests above: a character no registered font has must warn,
+    # so that "no warning" really means "no box".
+    doc = synthetic.document(
+        "odd",
+        [
+            synthetic.measure(
+                "odd-plan", "CN-SD", "governance/plan", ["talent"], 2020, 2021, plan="\U0001f600 plan"
+            )
+        ],
+    )
+    corpus = synthetic.corpus([doc])
+    sel = select(corpus, Filters(documents=["odd"]))
+    with pytest.warns(UserWarning, match="missing from font"):
+        charts.timeline_chart(sel, corpus.taxonomy)
+
+
+def test_missing_font_file_is_named(monkeypatch, tmp_path) -> None:
+    missing = tmp_path / "NotoSans-Regular.ttf"
+    monkeypatch.setattr(chartstyle, "_registered", False)
+    monkeypatch.setitem(chartstyle.FONT_FILES, chartstyle.LATIN_FAMILY, (missing,))
+    with pytest.raises(chartstyle.ChartFontError, match=re.escape(str(missing))):
+        chartstyle.register_fonts()
+
+
+# --------------------------------------------------------------------------- style
+
+
+def _lightness(colour: str) -> float:
+    y = chartstyle.relative_luminance(colour)
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_level_colours_differ_in_greyscale_and_hatch() -> None:
+    assert list(chartstyle.LEVEL_COLOURS) == ["national", "provincial", "municipal", "zone", "enterprise"]
+    lightness = [_lightness(c) for c in chartstyle.LEVEL_COLOURS.values()]
+    assert lightness == sorted(lightness)  # dark to light
+    assert min(b - a for a, b in itertools.pairwise(lightness)) >= 10
+    assert len(set(chartstyle.LEVEL_HATCHES.values())) == 5
+
+
+def test_kinds_differ_in_marker_and_colour() -> None:
+    styles = chartstyle.KIND_STYLES
+    assert set(styles) == {"target", "result", "baseline", "anecdote"}
+    assert len({s["marker"] for s in styles.values()}) == 4
+    assert len({s["facecolor"] for s in styles.values()}) == 4
+
+
+def test_level_colour_is_the_same_in_every_chart(base) -> None:
+    national = chartstyle.LEVEL_COLOURS["national"]
+    provincial = chartstyle.LEVEL_COLOURS["provincial"]
+    for view in ("heatmap", "timeline"):
+        assert national in base[view].svg and provincial in base[view].svg
+
+
+# --------------------------------------------------------------------------- text from data
+
+
+def test_heatmap_alt_and_caption_state_values(base) -> None:
+    chart = base["heatmap"]
+    assert "Shandong: Digital transformation 1, Industrial chains and clusters 2" in chart.alt
+    assert "National: Digital transformation 1, Intelligent manufacturing 2" in chart.alt
+    assert "10 measures" in chart.alt
+    assert "only national measures cover standards" in chart.caption
+    assert chart.caption.startswith("Provincial-level measures concentrate on")
+    assert chart.data_summary.columns[:3] == ("Theme", "National", "Hunan")
+
+
+def test_timeline_alt_and_caption(base) -> None:
+    chart = base["timeline"]
+    assert "Provincial, Shandong: Shandong manufacturing action plan, 2023–2025" in chart.alt
+    assert "2024–2026 (inferred)" in chart.alt
+    assert "from 2021, open-ended" in chart.alt
+    assert chart.caption == (
+        "National plans and programmes date from 2020, before any provincial or local plan "
+        "(from 2021); 3 of 3 provincial plans run 2023–2025; the one municipal plan runs from "
+        "2021. 1 plan is open-ended and 1 period is inferred."
+    )
+
+
+def test_quantities_alt_and_caption(base) -> None:
+    chart = base["quantities"]
+    assert "target over 200 factories (National, by 2026)" in chart.alt
+    assert "baseline 600 enterprises (Shandong, 2022)" in chart.alt
+    assert "anecdote 98.5% (Yili (Inner Mongolia))" in chart.alt
+    assert "4 targets, 3 results" in chart.caption
+    assert "enterprises upgraded" in chart.caption  # the one group with two kinds
+    for kind in ("Target", "Result (achieved)", "Baseline", "Anecdote (one firm)"):
+        assert f"<!-- {kind} -->" in chart.svg  # the legend names every kind
+
+
+def test_tilemap_alt_caption_and_zero_tiles(base) -> None:
+    chart = base["tilemap"]
+    assert "Shandong 2, Hunan 1, Jiangxi 1, Shanghai 1, Tianjin 1, Zhejiang 1" in chart.alt
+    assert "The other 28: none reported" in chart.alt
+    assert chart.caption.startswith("6 of 34 provincial-level divisions report measures")
+    assert "led by Shandong (2)" in chart.caption
+    assert len(chart.data_summary.rows) == 34
+    assert "<!-- none reported -->" in chart.svg
+    # zero tiles (and their legend key): white, dashed grey edge; the other six are shaded
+    empty = re.findall(r'style="fill: #ffffff; stroke-dasharray[^"]*stroke: #9a9a9a', chart.svg)
+    assert len(empty) == 28 + 1
+
+
+# --------------------------------------------------------------------------- open to new content
+
+
+def test_new_province_theme_and_instrument_appear(base, grown) -> None:
+    heatmap = grown["heatmap"]
+    # Guizhou (CN-GZ) takes its place in taxonomy order, right after the national column
+    assert heatmap.data_summary.columns[:3] == ("Theme", "National", "Guizhou")
+    assert heatmap.data_summary.rows[-1] == ("Big data industry", "0", "1", *(["0"] * 6))
+    assert "Guizhou: Big data industry 1" in heatmap.alt
+    assert "贵州" in heatmap.svg  # in the column label (the SVG keeps text as a comment)
+    for glyph in _sc_glyph_ids("贵州"):
+        assert f'id="heatmap-{glyph}"' in heatmap.svg
+    tilemap = grown["tilemap"]
+    assert ("CN-GZ", "Guizhou", "贵州省", "1") in tilemap.data_summary.rows
+    assert "Guizhou 1" in tilemap.alt
+    assert "Guizhou big data plan" in grown["timeline"].alt
+    assert "30 data centres" in grown["quantities"].alt
+    for view in ALL_VIEWS:
+        assert grown[view].svg != base[view].svg
+        assert "gz-bigdata" in grown[view].source
+
+
+# --------------------------------------------------------------------------- the real corpus
+
+
+def test_real_content_renders_when_present() -> None:
+    from policybrief.load import load_corpus
+    from policybrief.problems import ContentError
+
+    content = ROOT / "content"
+    if not any((content / "documents").glob("*.md")):
+        pytest.skip("content/documents is empty")
+    try:
+        corpus = load_corpus(content)
+    except ContentError as exc:  # content is checked by its own tests
+        pytest.skip(f"content does not load: {exc}")
+    out = render(corpus)
+    assert set(out) == set(ALL_VIEWS)
+    for chart in out.values():
+        assert chart.height_cm <= charts.MAX_HEIGHT_CM
