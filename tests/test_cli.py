@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, edit
 
+from conftest import FIXTURES, ROOT, edit
 from policybrief.cli import main
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 from conftest import ROOT
-
 from policybrief.cli import _parser
 from policybrief.options import Options
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit, line_of
 
+from conftest import edit, line_of
 from policybrief.load import load_corpus
 from policybrief.problems import ContentError
 

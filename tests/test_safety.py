@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit
 
+from conftest import edit
 from policybrief.fetcher import BUILD_ROOT, FetchRefused, SafeFetcher
 from policybrief.load import load_corpus
 from policybrief.markup import render_markdown

@@ -349,7 +349,9 @@ class SourceDocument(Strict):
 
 
 # Comparison views a brief can show (docs/briefs.md): tables and charts.
-ViewName = Literal["matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment"]
+ViewName = Literal[
+    "matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment", "measures"
+]
 VIEW_NAMES: tuple[str, ...] = get_args(ViewName)
 
 

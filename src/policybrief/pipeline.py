@@ -65,7 +65,7 @@ def digest_brief(corpus: Corpus, doc_id: str, edition: dt.date) -> Brief:
         edition=edition,
         key_messages=doc.key_points[:6],
         covers=Filters(documents=[doc.id]),
-        views=["targets"],
+        views=["measures", "targets"],
         keywords=["digest", doc.outlet],
         body=doc.summary,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import __version__
+from .citations import cited_ids
 from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
 from .load import Corpus
 from .markup import VIEW_RE, render_markdown
@@ -65,31 +66,41 @@ def site_context(corpus: Corpus, edition: dt.date) -> dict[str, Any]:
     }
 
 
-def describe_citation(corpus: Corpus, ident: str) -> Markup:
-    """Endnote text: the source, and the verbatim phrase a fact stands on."""
+def describe_citation(corpus: Corpus, ident: str, numbers: dict[str, int]) -> Markup:
+    """Endnote text: which source (by its number in the sources annex), and the verbatim
+    phrase the fact stands on."""
     for doc in corpus.documents:
         if doc.id == ident:
-            return _doc_ref(doc)
+            return _doc_ref(doc, numbers) + Markup(": {}.").format(doc.title)
         for m in doc.measures:
             if m.id == ident:
-                return _doc_ref(doc) + Markup(" Reported as “{}”.").format(m.evidence[0].anchor)
+                return _doc_ref(doc, numbers) + Markup(", reported as “{}”.").format(m.evidence[0].anchor)
             for q in m.quantities:
                 if q.id == ident:
-                    return _quantity_ref(doc, q)
+                    return _quantity_ref(doc, q, numbers)
         for q in doc.quantities:
             if q.id == ident:
-                return _quantity_ref(doc, q)
+                return _quantity_ref(doc, q, numbers)
     raise KeyError(ident)  # validate.py guarantees every cited id exists
 
 
-def _doc_ref(doc: SourceDocument) -> Markup:
-    return Markup('<a href="#src-{}">{}</a>, {}, {}.').format(
-        doc.id, doc.title, doc.outlet, doc.published.label()
-    )
+def _document_of(corpus: Corpus, ident: str) -> SourceDocument:
+    for doc in corpus.documents:
+        if (
+            ident == doc.id
+            or any(ident == m.id or any(ident == q.id for q in m.quantities) for m in doc.measures)
+            or any(ident == q.id for q in doc.quantities)
+        ):
+            return doc
+    raise KeyError(ident)
 
 
-def _quantity_ref(doc: SourceDocument, q: Any) -> Markup:
-    text = _doc_ref(doc) + Markup(" “{}”").format(q.evidence.anchor)
+def _doc_ref(doc: SourceDocument, numbers: dict[str, int]) -> Markup:
+    return Markup('<a href="#src-{}">Source {}</a>').format(doc.id, numbers.get(doc.id, "?"))
+
+
+def _quantity_ref(doc: SourceDocument, q: Any, numbers: dict[str, int]) -> Markup:
+    text = _doc_ref(doc, numbers) + Markup(": “{}”").format(q.evidence.anchor)
     if q.evidence.reading:
         text += Markup(" (read as “{}”)").format(q.evidence.reading)
     return text + Markup(".")
@@ -122,7 +133,7 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
             charts[chart.id] = chart
             product.files[f"{prefix}charts/{chart.id}.svg"] = chart.svg.encode("utf-8")
 
-    measure_ids = [ref.measure.id for ref in selection.measures]
+    measure_ids = [ref.measure.id for ref in (*selection.measures, *selection.proposals)]
     doc_ids = [d.id for d in selection.documents]
     m_rows, q_rows = rows_for(corpus, doc_ids, measure_ids)
     about = f"{brief.title} ({SITE_NAME}, edition {brief.edition.isoformat()})"
@@ -141,9 +152,15 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
         {"label": "Figures (JSON)", "href": f"data/{brief.id}-figures.json"},
     ]
 
+    # The sources annex lists documents oldest first; endnotes refer to them by number. A
+    # brief may cite a document outside its selection (a measure filtered out by theme).
+    cited = [_document_of(corpus, i) for t in (brief.body, *brief.key_messages) for i in cited_ids(t)]
+    documents = {d.id: d for d in (*selection.documents, *cited)}
+    sources = sorted(documents.values(), key=lambda d: (d.published.date, d.id))
+    numbers = {doc.id: n for n, doc in enumerate(sources, start=1)}
     pages: dict[str, str] = {}
     for medium in ("screen", "print"):
-        citations = Citations(describe=lambda ident: describe_citation(corpus, ident))
+        citations = Citations(describe=lambda ident: describe_citation(corpus, ident, numbers))
         views = ViewRenderer(env, corpus, selection, charts, citations, medium)
         body = render_markdown(brief.body, shift_headings=_shift(brief))
         body_html = citations.tokens_in_markdown_html(body.html)
@@ -161,13 +178,14 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
         toc = [{"id": t["id"], "name": t["name"]} for t in body.toc if t.get("level") == 2]
         if unplaced:
             toc.append({"id": "comparison", "name": "The comparison in tables and charts"})
+        if selection.proposals:
+            toc.append({"id": "proposals", "name": "Proposals by commentators"})
         toc += [
             {"id": "method", "name": "About this brief"},
+            {"id": "data", "name": "Data"},
             {"id": "sources", "name": "Sources"},
             {"id": "notes", "name": "Notes"},
-            {"id": "data", "name": "Data"},
         ]
-        sources = sorted(selection.documents, key=lambda d: (d.published.date, d.id))
         context = {
             "site": site_context(corpus, edition),
             "medium": medium,
@@ -181,6 +199,8 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
             "unplaced_views": [Markup(v) for v in unplaced],
             "toc": toc,
             "sources": sources,
+            "proposals": selection.proposals,
+            "cite": citations.token,
             "measure_count": len(selection.measures),
             "quantity_count": len(selection.quantities),
             "method_text": _method_text(brief, selection),

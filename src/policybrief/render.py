@@ -96,7 +96,7 @@ class Citations:
 
         page = _CITE_TOKEN_RE.sub(replace, page)
         # Adjacent citations read as "1, 2" rather than "12".
-        page = re.sub(r"(</a>)(<a class=\"cite\")", r"\1<span class=\"cite-sep\">,</span>\2", page)
+        page = re.sub(r'(</a>)(<a class="cite")', r'\1<span class="cite-sep">,</span>\2', page)
         return page
 
 

@@ -19,6 +19,7 @@ TABLE_VIEWS = {
     "matrix": "partials/view-matrix.html",
     "alignment": "partials/view-alignment.html",
     "targets": "partials/view-targets.html",
+    "measures": "partials/view-measures.html",
 }
 
 
@@ -69,4 +70,6 @@ class ViewRenderer:
             return analyse.comparison_matrix(self.selection)
         if name == "alignment":
             return analyse.alignment(self.selection)
+        if name == "measures":
+            return self.selection.measures
         return analyse.targets_table(self.selection)
