@@ -52,7 +52,11 @@ def test_content_error_exits_one_and_leaves_output_untouched(
     out = tmp_path / "out"
     assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "-q") == 0
     before = tree_digest(out)
-    edit(content / "documents" / "fixture-alpha.md", "jurisdiction: CN-SD\n    actors", "jurisdiction: CN-XX\n    actors")
+    edit(
+        content / "documents" / "fixture-alpha.md",
+        "jurisdiction: CN-SD\n    actors",
+        "jurisdiction: CN-XX\n    actors",
+    )
     edit(content / "briefs" / "fixture-brief.md", "audience: Test readers\n", "")
     capsys.readouterr()
     assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf") == 1
@@ -64,7 +68,9 @@ def test_content_error_exits_one_and_leaves_output_untouched(
     assert tree_digest(out) == before
 
 
-def test_missing_template_names_the_file(content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_template_names_the_file(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "project"
     (project / "templates").mkdir(parents=True)
     for path in (ROOT / "templates").rglob("*"):
@@ -83,8 +89,21 @@ def test_only_builds_one_brief_and_keeps_the_others(content: Path, tmp_path: Pat
     assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "-q") == 0
     digest_page = out / "briefs" / "digest-fixture-alpha" / "index.html"
     before = digest_page.read_bytes()
-    assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "-q",
-               "--only", "fixture-brief") == 0
+    assert (
+        run(
+            "--project",
+            ROOT,
+            "--content",
+            content,
+            "--output",
+            out,
+            "--no-pdf",
+            "-q",
+            "--only",
+            "fixture-brief",
+        )
+        == 0
+    )
     assert digest_page.read_bytes() == before
     assert (out / "briefs" / "fixture-brief" / "index.html").is_file()
 
@@ -94,13 +113,16 @@ def test_only_unknown_brief(content: Path, tmp_path: Path, capsys: pytest.Captur
     assert "--only: no brief 'nope'" in capsys.readouterr().err
 
 
-def test_sources_strict_refuses_unverified(content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sources_strict_refuses_unverified(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "fixture-alpha.txt").write_text("changed text\n")
     out = tmp_path / "out"
-    code = run("--project", ROOT, "--content", content, "--output", out, "--no-pdf",
-               "--sources", sources, "--strict")
+    code = run(
+        "--project", ROOT, "--content", content, "--output", out, "--no-pdf", "--sources", sources, "--strict"
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "has changed since it was summarised" in err
@@ -112,7 +134,10 @@ def test_build_script_and_console_script(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "check", "--content", str(FIXTURES / "content")],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     script = Path(sys.executable).parent / "policybrief"

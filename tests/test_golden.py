@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
+from conftest import FIXTURES, ROOT
 from policybrief.options import Options
 from policybrief.pipeline import build
 
@@ -43,8 +43,11 @@ def test_matches_golden(built: Path, golden: str) -> None:
     if actual != expected:
         diff = "".join(
             difflib.unified_diff(
-                expected.splitlines(keepends=True), actual.splitlines(keepends=True),
-                f"golden/{golden}", f"built/{PAGES[golden]}", n=2,
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                f"golden/{golden}",
+                f"built/{PAGES[golden]}",
+                n=2,
             )
         )
         pytest.fail(f"{golden} differs from its golden copy:\n{diff[:6000]}")

@@ -42,7 +42,9 @@ def test_wrong_type_names_the_line_of_the_key(content: Path) -> None:
     edit(path, "value: 50", "value: fifty")
     line = line_of(path, "value: fifty")
     [message] = problems(content)
-    assert message.startswith(f"content/{DOC}:{line}: measures[0].quantities[0].value: Input should be a valid number")
+    assert message.startswith(
+        f"content/{DOC}:{line}: measures[0].quantities[0].value: Input should be a valid number"
+    )
 
 
 def test_unknown_jurisdiction_and_theme_reported_together(content: Path) -> None:
@@ -108,7 +110,9 @@ def test_inferred_date_needs_reason(content: Path) -> None:
     text = path.read_text()
     start = text.index("published:")
     end = text.index("\n", start)
-    path.write_text(text[:start] + "published: {date: 2024-03-03, precision: day, basis: inferred}" + text[end:])
+    path.write_text(
+        text[:start] + "published: {date: 2024-03-03, precision: day, basis: inferred}" + text[end:]
+    )
     line = line_of(path, "published:")
     assert problems(content) == [f"content/{DOC}:{line}: published: an inferred date needs a reason"]
 
@@ -124,7 +128,11 @@ def test_anecdote_needs_enterprise(content: Path) -> None:
 
 def test_same_actor_under_two_spellings(content: Path) -> None:
     tax = content / "taxonomy.yaml"
-    edit(tax, "    name: Shandong Provincial Government\n", "    name: Shandong Provincial Government\n    aliases: [MIIT]\n")
+    edit(
+        tax,
+        "    name: Shandong Provincial Government\n",
+        "    name: Shandong Provincial Government\n    aliases: [MIIT]\n",
+    )
     line = line_of(tax, "aliases: [MIIT]", nth=2)
     [message] = problems(content)
     assert message == (
