@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,27 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
 
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present (fresh clone)")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_renderer_warnings() -> Iterator[None]:
+    """WeasyPrint and matplotlib report problems (an unsupported CSS rule, a missing glyph)
+    through logging, not the warnings module: a test fails on any of them (WeasyPrint's own
+    assert_no_logs habit)."""
+    handler = _Collect()
+    loggers = [logging.getLogger(name) for name in ("weasyprint", "matplotlib", "fontTools")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield
+    for logger in loggers:
+        logger.removeHandler(handler)
+    assert not handler.records, [f"{r.name}: {r.getMessage()}" for r in handler.records]
