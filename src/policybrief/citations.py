@@ -16,7 +16,7 @@ CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@?[a-z0-9][a-z0-9-]*)
 # four bare digits) are dates, not figures, and ordered-list markers are layout.
 # Tokens such as "5G", "6th" or "B2B" are names, not figures.
 _NUMBER_RE = re.compile(r"(?<![\w@/#-])\d[\d,]*(?:\.\d+)?(?:%|(?!\w))")
-_YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d)$")
+_YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d|2100)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“(*])|\n\s*\n|\n(?=\s*[-*+]\s|\s*\d+\.\s|#)")
 _LIST_MARKER = re.compile(r"^\s*\d+\.\s", re.M)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
