@@ -234,10 +234,17 @@ class Quantity(Strict):
         unit = self.unit
         if unit == "%":
             return f"{prefix}{number}%"
+        if unit == "rank" and not isinstance(self.value, tuple):
+            return f"{prefix}{_ordinal(int(self.value))}"
         return f"{prefix}{number} {unit}"
 
     def magnitude(self) -> float:
         return self.value[1] if isinstance(self.value, tuple) else self.value
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --------------------------------------------------------------------------- measures
