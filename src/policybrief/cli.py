@@ -166,13 +166,14 @@ def _verify(corpus, sources: Path, strict: bool, quiet: bool) -> int:  # type: i
 
 
 def _build(options: Options, sources: Path | None, strict: bool, quiet: bool) -> int:
-    from .load import load_corpus
     from .pipeline import build
 
     if strict and sources is None:
         print("--strict needs --sources DIR to verify anchors before publishing", file=sys.stderr)
         return EXIT_USAGE
     if sources is not None:
+        from .load import load_corpus  # here only: a build with nothing to do loads nothing
+
         corpus = load_corpus(options.content)
         status = _verify(corpus, sources, strict, quiet)
         if status != EXIT_OK and strict:

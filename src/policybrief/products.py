@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,7 +113,18 @@ def _plain(markdown_html: str) -> Markup:
     return Markup(inner)
 
 
-def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.date) -> ProductFiles:
+def render_product(
+    corpus: Corpus,
+    brief: Brief,
+    options: Options,
+    edition: dt.date,
+    *,
+    write_pdf: Callable[..., bytes] | None = None,
+    render_charts: Callable[..., list[Any]] | None = None,
+) -> ProductFiles:
+    """`write_pdf` and `render_charts` replace policybrief.pdf.write_pdf and
+    policybrief.charts.render_charts (same arguments): the build passes ones that look the
+    PDF and the charts up in its cache first."""
     from .analyse import select
     from .views import ViewRenderer
 
@@ -127,7 +139,8 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
     body_views = VIEW_RE.findall(render_markdown(brief.body).html)
     chart_views += [v for v in body_views if v in CHART_VIEWS and v not in chart_views]
     if chart_views:
-        from .charts import render_charts
+        if render_charts is None:
+            from .charts import render_charts
 
         for chart in render_charts(selection, chart_views, corpus.taxonomy):
             charts[chart.id] = chart
@@ -215,7 +228,8 @@ def render_product(corpus: Corpus, brief: Brief, options: Options, edition: dt.d
     product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
 
     if options.pdf:
-        from .pdf import write_pdf
+        if write_pdf is None:
+            from .pdf import write_pdf
 
         product.files[prefix + f"{brief.id}.pdf"] = write_pdf(
             pages["print"], page_dir=prefix, files=product.files, options=options, brief=brief

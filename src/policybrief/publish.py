@@ -1,9 +1,10 @@
-"""Publish stage: write every rendered file to a staging folder, then swap it into output/.
+"""Publish stage: assemble the new output/ in a staging folder, then swap it into place.
 
 The swap is one atomic step on Linux (renameat2 with RENAME_EXCHANGE): at every instant
 output/ is either the previous complete build or the new complete one, even if the process
 is killed with SIGKILL. Elsewhere it falls back to two renames, and a later build restores
-the previous output if a crash fell between them.
+the previous output if a crash fell between them. Every file is flushed to disk before the
+swap, so that a power cut cannot expose a new output/ with empty files either.
 """
 
 from __future__ import annotations
@@ -12,91 +13,96 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-
-from .products import ProductFiles
 
 MANIFEST = "manifest.json"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def publish(
-    options,
-    products: Iterable[ProductFiles],
-    index: ProductFiles,
-    *,  # type: ignore[no-untyped-def]
-    keep_others: bool,
-    edition: dt.date,
-) -> int:
-    output: Path = options.output
+@dataclass(frozen=True)
+class Unchanged:
+    """A file of the current output/ that the new one keeps as it is: hard-linked into the
+    new tree (no copy, and already on disk), copied where links are not possible."""
+
+    path: Path
+
+
+def publish(output: Path, files: Mapping[str, Path | bytes | Unchanged], manifest: bytes) -> int:
+    """Make `output` hold exactly `files` (relative path -> bytes, a file to copy, or a file
+    of the current output to keep) and the manifest. Returns the number of files published."""
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
-    staging = output.parent / f".{output.name}.staging-{uuid.uuid4().hex[:8]}"
+    staging = output.parent / f".{output.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         staging.mkdir()
-        if keep_others and output.is_dir():
-            _copy_tree(output, staging)
-        for product in [*products, index]:
-            if product.brief_id != "index":
-                # A product owns its folder: remove what an earlier build left there.
-                shutil.rmtree(staging / "briefs" / product.brief_id, ignore_errors=True)
-            for rel, data in product.files.items():
-                _write(staging / rel, data)
-        count = write_manifest(staging, edition)
-        _fsync_tree(staging)
+        folders = {staging}
+        written = []
+        for rel, source in files.items():
+            target = staging / rel
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.update(f for f in target.parents if f.is_relative_to(staging))
+            if isinstance(source, Unchanged):
+                try:
+                    os.link(source.path, target)
+                    continue
+                except OSError:
+                    source = source.path
+            if isinstance(source, bytes):
+                target.write_bytes(source)
+            else:
+                shutil.copyfile(source, target)
+            written.append(target)
+        (staging / MANIFEST).write_bytes(manifest)
+        # The swap must not become visible before the data it points at is on disk.
+        for path in [*written, staging / MANIFEST]:
+            _fsync(path)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            _fsync(folder)
         swap(staging, output)
+        _fsync(output.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return count
+    return len(files) + 1
 
 
-def write_manifest(folder: Path, edition: dt.date) -> int:
-    entries = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
-        data = path.read_bytes()
-        entries.append(
-            {
-                "path": path.relative_to(folder).as_posix(),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-            }
-        )
+def manifest_bytes(files: Mapping[str, tuple[str, int]], edition: dt.date) -> bytes:
+    """output/manifest.json for `files` (path -> (sha256, size)), paths in sorted order."""
+    entries = [{"path": rel, "sha256": sha, "bytes": size} for rel, (sha, size) in sorted(files.items())]
     manifest = {"generator": "policybrief", "edition": edition.isoformat(), "files": entries}
-    _write(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
-    return len(entries) + 1
+    return (json.dumps(manifest, indent=2) + "\n").encode()
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def output_signature(output: Path) -> dict[str, list[int]] | None:
+    """Path -> [size, mtime in ns] of every file in output/: cheap to take, and it changes
+    when anything there is added, removed, replaced or edited."""
+    if not output.is_dir():
+        return None
+    out: dict[str, list[int]] = {}
+    for folder, _dirs, names in os.walk(output):
+        base = Path(folder).relative_to(output).as_posix()
+        prefix = "" if base == "." else base + "/"
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.stat(os.path.join(folder, name), follow_symlinks=False)
+                out[prefix + name] = [st.st_size, st.st_mtime_ns]
+    return dict(sorted(out.items()))
 
 
-def _copy_tree(src: Path, dst: Path) -> None:
-    for path in src.rglob("*"):
-        target = dst / path.relative_to(src)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-
-
-def _fsync_tree(folder: Path) -> None:
-    # The swap must not become visible before the data it points at is on disk.
-    for path in folder.rglob("*"):
-        if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
@@ -132,5 +138,19 @@ def recover(output: Path) -> None:
     if old.exists() and not output.exists():
         os.rename(old, output)
     for stale in output.parent.glob(f".{output.name}.staging-*"):
-        with contextlib.suppress(OSError):
-            shutil.rmtree(stale)
+        if not _owner_alive(stale.name.rsplit("-", 2)[-2]):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _owner_alive(pid: str) -> bool:
+    """Whether the build that made a staging folder still runs (another build's folder in
+    progress must not be removed from under it)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

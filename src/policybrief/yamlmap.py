@@ -43,9 +43,24 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (a silent overwrite loses a fact)."""
 
 
+# libyaml's parser, when PyYAML has it, composes the same nodes (with the same lines) about
+# ten times faster: a thousand summaries load in seconds rather than tens of seconds. Errors
+# are reported by the pure-Python parser, whose messages the docs and tests quote.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_Loader)
+
+
 def parse(text: str, line_offset: int = 0) -> Located:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

@@ -1,0 +1,477 @@
+"""Benchmarks (not timed tests): how fast the build is, measured against the floor.
+
+    .venv/bin/python bench/run.py            # example corpus, N = 250 and N = 1,000 (40 briefs)
+    .venv/bin/python bench/run.py --quick    # without N = 1,000
+    make bench
+
+For each corpus, in a fresh project folder (so the build cache starts empty), the build runs
+as `build.py` in a subprocess, as an analyst runs it:
+
+- cold: empty build cache;
+- no-op: nothing changed (median of three);
+- edit: one document's summary reworded (median of three), as a new process;
+- edit, warm: the same edit in a process that has built before (what `serve` does);
+- peak memory: of the build's whole process tree (the build and its workers), for the cold
+  build: the sum of their proportional set sizes (PSS: resident memory, with the pages that
+  forked workers share with the build counted once), sampled every 50 ms; and the largest
+  single process's peak resident set (ru_maxrss).
+
+The floor is what WeasyPrint alone costs: the very print pages the cold build gave WeasyPrint
+(kept in the build cache with each PDF), rendered one after another by the `weasyprint`
+command with the same stylesheets (fonts, page size) and options (PDF/UA-1, tagged). It
+leaves out everything else the build does (loading, charts, HTML pages, data files, PDF
+post-processing, publishing), so a build at ratio 1.0 would be doing all of that for free.
+
+Python byte-code is cached (PYTHONPYCACHEPREFIX under the work folder) for every process, the
+build's and the floor's alike, as on an ordinary installation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402
+from policybrief.cache import Cache, cache_root  # noqa: E402
+from policybrief.fonts import font_face_css  # noqa: E402
+from policybrief.options import PAPER_SIZES, Options  # noqa: E402
+from policybrief.pipeline import _state_name  # noqa: E402
+
+PYTHON = Path(sys.executable)
+WEASYPRINT = PYTHON.parent / "weasyprint"
+TARGETS = {
+    "cold_vs_floor": 0.6,  # example corpus
+    "noop_s": 0.3,
+    "edit_s": 1.5,  # example corpus
+    "cold_1000_s": 90.0,
+    "peak_1000_gib": 1.5,
+    "growth": 4.4,  # cold(1000) / cold(250)
+}
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    peak_rss: int  # bytes: the process tree's summed PSS, at its peak
+    other_load: float  # CPU time of other processes on the machine during the run, in cores
+    built: int = 0
+    max_rss: int = 0  # bytes: the largest single process's peak resident set
+
+
+@dataclass
+class Result:
+    corpus: str
+    documents: int
+    briefs: int
+    products: int
+    cold: Run | None = None
+    noop: list[Run] = field(default_factory=list)
+    edit: list[Run] = field(default_factory=list)
+    edit_warm: list[float] = field(default_factory=list)
+    floor_seconds: float | None = None  # the median of floor_runs
+    floor_runs: list[float] = field(default_factory=list)
+    floor_other_load: float = 0.0
+    floor_files: int = 0
+    floor_sampled: int = 0
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: resident memory, pages shared between processes
+    (after fork) counted once in all, so that the tree's sum is the memory it really uses."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _tree_rss(root: int) -> int:
+    """Memory of `root` and all its descendants (summed PSS)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += _pss(pid)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[Run, str]:
+    """Run `command`; wall time, CPU time of its process tree, peak tree RSS, stderr."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy0, _ = _cpu_ticks()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    busy1, _ = _cpu_ticks()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    hz = os.sysconf("SC_CLK_TCK")
+    other = max(0.0, (busy1 - busy0) / hz - cpu) / seconds if seconds else 0.0
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{err}")
+    built = 0
+    for line in (out + err).splitlines():
+        if line.startswith("Done: built "):
+            built = int(line.split()[2])
+    max_rss = max(after.ru_maxrss, 0) * 1024  # the largest child so far, in this process's life
+    return Run(seconds, cpu, peak, round(other, 2), built, max_rss), out + err
+
+
+def bytecode_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SOURCE_DATE_EPOCH")}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+def warm_bytecode(env: dict[str, str]) -> None:
+    modules = "policybrief.cli, policybrief.load, policybrief.products, policybrief.charts"
+    modules += ", policybrief.pdf, policybrief.pdfpost, policybrief.serve, weasyprint.__main__"
+    subprocess.run([str(PYTHON), "-c", f"import {modules}"], env=env, check=True)
+
+
+# --------------------------------------------------------------------------- the corpora
+
+
+def prepare(work: Path, name: str) -> tuple[Path, Path, Path]:
+    """(project, content, output) for one corpus, in a fresh folder."""
+    folder = work / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    project = folder / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    content = folder / "content"
+    if name == "example":
+        shutil.copytree(ROOT / "content", content)
+    else:
+        synthetic.generate(content, int(name.removeprefix("n")), 40)
+    return project, content, folder / "output"
+
+
+def edit_summary(content: Path, n: int) -> None:
+    """One-document edit number `n`: a sentence of one summary reworded (a new wording each
+    time, so that no edit finds its result in the cache); n = 0 restores the original."""
+    path = sorted((content / "documents").glob("*.md"))[1]
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\n\nThe benchmark reworded this summary \(edit \d+\)\.\n$", "\n", text)
+    if n:
+        text = text.rstrip("\n") + f"\n\nThe benchmark reworded this summary (edit {n}).\n"
+    path.write_text(text, encoding="utf-8")
+
+
+WARM_EDITS = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from run import edit_summary
+from policybrief.options import Options
+from policybrief.pipeline import build
+from policybrief.serve import _warm_up
+options = Options(project=Path(sys.argv[1]), content=Path(sys.argv[2]), output=Path(sys.argv[3]))
+build(options)
+_warm_up(options)
+times = []
+for n in (4, 5, 6):
+    edit_summary(options.content, n)
+    started = time.perf_counter()
+    build(options)
+    times.append(time.perf_counter() - started)
+edit_summary(options.content, 0)
+build(options)
+print(json.dumps(times))
+"""
+
+
+# --------------------------------------------------------------------------- the floor
+
+
+def floor_pages(project: Path, content: Path, output: Path, folder: Path) -> list[Path]:
+    """Write the print pages of the last build (from the cache) with the files they load."""
+    options = Options(project=project.resolve(), content=content.resolve(), output=output.resolve())
+    cache = Cache(cache_root(options.project))
+    state = cache.get_state(_state_name(options))
+    if state is None:
+        raise SystemExit("no build state: run the cold build first")
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "assets").mkdir(parents=True)
+    for css in (project / "templates" / "assets").glob("*.css"):
+        shutil.copyfile(css, folder / "assets" / css.name)
+    (folder / "pdf.css").write_text(font_face_css() + f"@page {{ size: {PAPER_SIZES['A4']}; }}\n")
+    pages = []
+    for product, key in sorted(state["entries"].items()):
+        entry = cache.get_entry("product", key)
+        if entry is None or not entry.get("pdf"):
+            continue
+        pdf = cache.get_entry("pdf", entry["pdf"])
+        if pdf is None:
+            raise SystemExit(f"{product}: no PDF entry in the cache")
+        page_dir = folder / pdf["page_dir"]
+        for rel, (sha, _size) in pdf["files"].items():
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(cache.get_blob(sha) or b"")
+        page = page_dir / "print.html"
+        page.write_bytes(cache.get_blob(pdf["html"][0]) or b"")
+        pages.append(page)
+    return pages
+
+
+def floor(pages: list[Path], folder: Path, env: dict[str, str], sample: int | None) -> tuple[float, int]:
+    """Seconds to render `pages` one after another with the weasyprint command (estimated
+    from an even sample of briefs and of digests when `sample` is given)."""
+    groups = [[p for p in pages if "/digest-" not in str(p)], [p for p in pages if "/digest-" in str(p)]]
+    total, rendered = 0.0, 0
+    for group in groups:
+        if not group:
+            continue
+        chosen = group
+        if sample is not None and len(group) > sample:
+            step = len(group) / sample
+            chosen = [group[int(i * step)] for i in range(sample)]
+        started = time.perf_counter()
+        for page in chosen:
+            subprocess.run(
+                [
+                    *(str(WEASYPRINT), "-q", "-s", str(folder / "pdf.css")),
+                    *("--pdf-variant", "pdf/ua-1", "--pdf-tags", "--custom-metadata"),
+                    *(str(page), str(page.with_suffix(".pdf"))),
+                ],
+                env=env,
+                check=True,
+            )
+        total += (time.perf_counter() - started) * len(group) / len(chosen)
+        rendered += len(chosen)
+    return total, rendered
+
+
+# --------------------------------------------------------------------------- one corpus
+
+
+def bench(name: str, work: Path, env: dict[str, str], jobs: int, floor_sample: int | None) -> Result:
+    project, content, output = prepare(work, name)
+    documents = len(list((content / "documents").glob("*.md")))
+    briefs = len(list((content / "briefs").glob("*.md")))
+    result = Result(name, documents, briefs, documents + briefs)
+    build = [str(PYTHON), str(ROOT / "build.py"), "--project", str(project), "--content", str(content)]
+    build += ["--output", str(output)] + (["--jobs", str(jobs)] if jobs else [])
+    print(f"[{name}] {documents} documents, {briefs} briefs: cold build …", flush=True)
+    result.cold, _ = measure(build, env)
+    print(f"[{name}] cold {result.cold.seconds:.1f} s; no-op and edits …", flush=True)
+    for _ in range(3):
+        result.noop.append(measure(build, env)[0])
+    for n in (1, 2, 3):
+        edit_summary(content, n)
+        result.edit.append(measure(build, env)[0])
+    warm = subprocess.run(
+        [str(PYTHON), "-c", WARM_EDITS, str(project), str(content), str(output), str(Path(__file__).parent)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result.edit_warm = json.loads(warm.stdout.splitlines()[-1])
+    # The warm process restored the content and rebuilt: the last build is the cold build's
+    # content again (from the cache), whose print pages the floor renders.
+    pages = floor_pages(project, content, output, work / name / "floor")
+    print(f"[{name}] floor: {len(pages)} pages through the weasyprint command …", flush=True)
+    # The floor of a small corpus is short, and as noisy as any short timing: take the median
+    # of three.
+    import resource
+
+    for _ in range(3 if len(pages) < 50 else 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy0, _ = _cpu_ticks()
+        seconds, result.floor_sampled = floor(pages, work / name / "floor", env, floor_sample)
+        busy1, _ = _cpu_ticks()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        result.floor_runs.append(round(seconds, 2))
+        result.floor_other_load = round(
+            max(0.0, (busy1 - busy0) / os.sysconf("SC_CLK_TCK") - cpu) / seconds, 2
+        )
+    result.floor_seconds = statistics.median(result.floor_runs)
+    result.floor_files = len(pages)
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    import weasyprint
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(int(mem) / 1024**2, 1),
+        "python": platform.python_version(),
+        "weasyprint": weasyprint.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(results: list[Result], info: dict[str, Any]) -> str:
+    lines = [
+        f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']} GiB, "
+        f"Python {info['python']}, WeasyPrint {info['weasyprint']}",
+        "",
+        f"{'corpus':<8} {'products':>8} {'cold':>8} {'floor':>8} {'ratio':>6} {'no-op':>7} "
+        f"{'edit':>7} {'warm':>6} {'peak mem':>9} {'cpu':>8} {'other':>6}",
+    ]
+    for r in results:
+        assert r.cold is not None
+        floor_text = f"{r.floor_seconds:.1f}" + ("*" if r.floor_sampled < r.floor_files else "")
+        lines.append(
+            f"{r.corpus:<8} {r.products:>8} {r.cold.seconds:>7.1f}s {floor_text:>7}s "
+            f"{r.cold.seconds / r.floor_seconds:>6.2f} {_median([n.seconds for n in r.noop]):>6.2f}s "
+            f"{_median([e.seconds for e in r.edit]):>6.2f}s {_median(r.edit_warm):>5.2f}s "
+            f"{r.cold.peak_rss / 2**30:>7.2f}Gi {r.cold.cpu_seconds:>7.0f}s {r.cold.other_load:>6.2f}"
+            f"   (largest process {r.cold.max_rss / 2**30:.2f} GiB)"
+        )
+    lines.append("")
+    lines.append(
+        "ratio = cold / floor; edit = one summary reworded, new process; warm = the same in a "
+        "process that built before (serve); cpu = CPU time of the cold build's processes; other = "
+        "cores used by other processes during the cold build; * = floor estimated from a sample."
+    )
+    by = {r.corpus: r for r in results}
+    checks = []
+    if "example" in by:
+        ex = by["example"]
+        assert ex.cold is not None and ex.floor_seconds
+        checks.append(("cold(example) / floor", ex.cold.seconds / ex.floor_seconds, TARGETS["cold_vs_floor"]))
+        checks.append(("no-op (example), s", _median([n.seconds for n in ex.noop]), TARGETS["noop_s"]))
+        checks.append(
+            ("one-document edit (example), s", _median([e.seconds for e in ex.edit]), TARGETS["edit_s"])
+        )
+        checks.append(("  the same, warm process (serve), s", _median(ex.edit_warm), TARGETS["edit_s"]))
+    if "n1000" in by:
+        big = by["n1000"]
+        assert big.cold is not None
+        checks.append(("cold(N=1000), s", big.cold.seconds, TARGETS["cold_1000_s"]))
+        checks.append(("peak memory (N=1000), GiB", big.cold.peak_rss / 2**30, TARGETS["peak_1000_gib"]))
+        if "n250" in by and by["n250"].cold is not None:
+            checks.append(
+                ("cold(N=1000) / cold(N=250)", big.cold.seconds / by["n250"].cold.seconds, TARGETS["growth"])
+            )
+    if checks:
+        lines.append("")
+        lines.append("targets:")
+        for label, value, target in checks:
+            verdict = "met" if value <= target else f"MISSED: {value / target:.2f} x the target"
+            lines.append(f"  {label:<36} {value:>8.2f}  (target <= {target:g}: {verdict})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build benchmarks against the weasyprint-command floor.")
+    parser.add_argument("--quick", action="store_true", help="skip N = 1,000")
+    parser.add_argument("--corpus", action="append", choices=["example", "n250", "n1000"], help="only these")
+    parser.add_argument("--jobs", type=int, default=0, help="--jobs for the builds (default: one per core)")
+    parser.add_argument(
+        "--floor-sample",
+        type=int,
+        metavar="K",
+        help="estimate the floor from K briefs and K digests per corpus instead of rendering all",
+    )
+    parser.add_argument("--work", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    corpora = args.corpus or ["example", "n250"] + ([] if args.quick else ["n1000"])
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="policybrief-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = bytecode_env(work)
+    warm_bytecode(env)
+    info = machine()
+    results = []
+    try:
+        for name in corpora:
+            results.append(bench(name, work, env, args.jobs, args.floor_sample))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(results, info)
+    print()
+    print(text)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": info, "results": [asdict(r) for r in results]}, indent=2) + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
