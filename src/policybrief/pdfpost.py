@@ -47,6 +47,10 @@ CJK_LANG = "zh-Hans"
 _CJK_FONT_MARKERS = ("CJK",)
 _SECTIONS = ("/THead", "/TBody", "/TFoot")
 
+# What the text on a page shows, by MCID: whether it is all in the Chinese font, and its
+# fonts and strings (see _read_page).
+Scan = dict[int, tuple[bool, bytes]]
+
 
 def postprocess(pdf: bytes, brief: Brief) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -70,8 +74,10 @@ def postprocess(pdf: bytes, brief: Brief) -> bytes:
 
 
 def _role(node: object) -> str | None:
-    if isinstance(node, Dictionary) and "/S" in node:
-        return str(node["/S"])
+    if isinstance(node, Dictionary):
+        role = node.get("/S")  # None if missing (or null), as `in` says
+        if role is not None:
+            return str(role)
     return None
 
 
@@ -103,6 +109,19 @@ class StructTree:
         # The parent tree maps marked content and annotations back to their element.
         tree = root.get("/ParentTree")
         self.nums: Array | None = tree.get("/Nums") if tree is not None else None
+        self.pages = list(doc.pages)
+        # Each page's scan, by page object. Parsing content streams is most of the work, so a
+        # page is parsed when a pass first needs it, and the passes share the result:
+        # untag_orphans, which rewrites nearly every page, parses it in full and leaves the
+        # scan of the rewritten page; the other passes parse only what the scan reads.
+        self._scans: dict[tuple[int, int], Scan] = {}
+
+    def _scan(self, page: pikepdf.Page) -> Scan:
+        key = page.obj.objgen
+        scan = self._scans.get(key)
+        if scan is None:
+            scan = self._scans[key] = _read_page(page)[2]
+        return scan
 
     # -- walking -----------------------------------------------------------------------
 
@@ -114,10 +133,11 @@ class StructTree:
         ]
         while stack:
             node, parent = stack.pop()
-            if node.objgen != (0, 0):
-                if node.objgen in seen:
+            objgen = node.objgen
+            if objgen != (0, 0):
+                if objgen in seen:
                     continue
-                seen.add(node.objgen)
+                seen.add(objgen)
             yield node, parent
             stack.extend((k, node) for k in reversed(_elements(node)))
 
@@ -132,7 +152,7 @@ class StructTree:
         """Turn marked content whose element is not in the tree into pagination artifacts."""
         reachable = {node.objgen for node, _parent in self.walk()}
         entries = self._parent_entries()
-        for page in self.doc.pages:
+        for page in self.pages:
             key = page.obj.get("/StructParents")
             mapping = entries.get(int(key)) if key is not None else None
             if not isinstance(mapping, Array):
@@ -144,17 +164,14 @@ class StructTree:
             }
             if not orphans:
                 continue
-            instructions = []
-            for instruction in pikepdf.parse_content_stream(page):
-                if (
-                    isinstance(instruction, pikepdf.ContentStreamInstruction)
-                    and _mcid(instruction) in orphans
-                ):
-                    instruction = pikepdf.ContentStreamInstruction(
-                        [Name.Artifact, Dictionary({"/Type": Name.Pagination})], pikepdf.Operator("BDC")
-                    )
-                instructions.append(instruction)
+            instructions, rewrite, scan = _read_page(page, orphans)
+            for index in rewrite:
+                instructions[index] = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, Dictionary({"/Type": Name.Pagination})], pikepdf.Operator("BDC")
+                )
             page.obj["/Contents"] = self.doc.make_stream(pikepdf.unparse_content_stream(instructions))
+            del instructions  # a big page's instructions take a lot of memory
+            self._scans[page.obj.objgen] = scan
             for mcid in orphans:
                 mapping[mcid] = None
 
@@ -211,11 +228,10 @@ class StructTree:
         for index, (page, _mcid) in enumerate(events):
             first_on.setdefault(page, index)
             last_on[page] = index
-        signatures = self._text_signatures()
 
         def text_of(node: Dictionary) -> list[bytes]:
             first, last = spans.get(node.objgen, (0, -1))
-            return [signatures.get(events[i], b"") for i in range(first, last + 1)]
+            return [self._text_signature(*events[i]) for i in range(first, last + 1)]
 
         tables = [(node, parent) for node, parent in self.walk() if _role(node) == "/Table"]
         current: Dictionary | None = None
@@ -340,13 +356,12 @@ class StructTree:
         if not _kids(parent) and _role(grand) is not None and _role(parent) not in ("/Document",):
             self._detach(parent, grand)
 
-    def _text_signatures(self) -> dict[tuple[int, int], bytes]:
-        """(page number, MCID) -> the font and string operands of the text it shows."""
-        result: dict[tuple[int, int], bytes] = {}
-        for number, page in enumerate(self.doc.pages):
-            for mcid, (_cjk, text) in _scan_page(page).items():
-                result[(number, mcid)] = text
-        return result
+    def _text_signature(self, number: int, mcid: int) -> bytes:
+        """The font and string operands of the text that marked content shows (b"" if none).
+
+        Only the pages whose text is compared get parsed here."""
+        found = self._scan(self.pages[number]).get(mcid)
+        return found[1] if found is not None else b""
 
     def scope_table_headers(self) -> None:
         for table, _parent in list(self.walk()):
@@ -471,12 +486,12 @@ class StructTree:
         entries = self._parent_entries()
         verdict: dict[tuple[int, int], bool] = {}  # element -> all of its text is CJK
         owners: dict[tuple[int, int], Dictionary] = {}
-        for page in self.doc.pages:
+        for page in self.pages:
             key = page.obj.get("/StructParents")
             mapping = entries.get(int(key)) if key is not None else None
             if not isinstance(mapping, Array):
                 continue
-            for mcid, (cjk, _text) in _scan_page(page).items():
+            for mcid, (cjk, _text) in self._scan(page).items():
                 if mcid >= len(mapping) or not isinstance(mapping[mcid], Dictionary):
                     continue
                 element = mapping[mcid]
@@ -496,18 +511,37 @@ class StructTree:
         self.root["/ParentTreeNextKey"] = max(keys) + 1
 
 
-def _mcid(instruction: pikepdf.ContentStreamInstruction) -> int | None:
-    if str(instruction.operator) != "BDC" or len(instruction.operands) < 2:
+# The operators _read_page reads: the graphics state (for the font), the font, marked
+# content, and the four that show text.
+_SCANNED = frozenset(("q", "Q", "Tf", "BDC", "BMC", "EMC", "Tj", "TJ", "'", '"'))
+_SCANNED_OPERATORS = " ".join(sorted(_SCANNED))
+
+
+def _mcid(operands: list[object]) -> int | None:
+    """The MCID of a BDC instruction with these operands."""
+    if len(operands) < 2:
         return None
-    props = instruction.operands[1]
+    props = operands[1]
     if isinstance(props, Dictionary) and "/MCID" in props:
         return int(props["/MCID"])
     return None
 
 
-def _scan_page(page: pikepdf.Page) -> dict[int, tuple[bool, bytes]]:
-    """For each marked-content id on the page that shows text: is all of that text set in
-    the Chinese font, and what it shows (fonts and string operands, to compare)."""
+def _read_page(
+    page: pikepdf.Page, artifacts: set[int] | None = None
+) -> tuple[list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage], list[int], Scan]:
+    """Parse a page's content stream once for everything the passes want from it.
+
+    Returns the instructions; the indexes of those that open marked content with an MCID in
+    `artifacts` (which untag_orphans rewrites); and the page's scan: for each marked-content
+    id that shows text, is all of that text set in the Chinese font, and what it shows (fonts
+    and string operands, to compare). The marked content with an MCID in `artifacts` is read
+    as the rewritten page shows it, as an artifact: its text counts for the marked content
+    around it, if any.
+
+    Without `artifacts` only the instructions the scan reads are returned: the others are
+    skipped with their operands in the parser, which is much faster.
+    """
     fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
     cjk_fonts = {
         str(name)
@@ -518,34 +552,54 @@ def _scan_page(page: pikepdf.Page) -> dict[int, tuple[bool, bytes]]:
     text: dict[int, list[bytes]] = {}
     font: str | None = None
     saved: list[str | None] = []
-    marks: list[int | None] = []  # the marked-content stack: an MCID or None
-    for instruction in pikepdf.parse_content_stream(page):
-        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+    # The marked-content stack: at each level, the MCID of the innermost marked content
+    # with an MCID at that depth or above it (None if there is none), whose text it is.
+    marks: list[int | None] = []
+    rewrite: list[int] = []
+    if artifacts is None:
+        instructions = pikepdf.parse_content_stream(page, _SCANNED_OPERATORS)
+        artifacts = set()
+    else:
+        instructions = pikepdf.parse_content_stream(page)
+    instruction_type, scanned, string_type = pikepdf.ContentStreamInstruction, _SCANNED, pikepdf.String
+    for index, instruction in enumerate(instructions):
+        if not isinstance(instruction, instruction_type):
             continue  # inline image
-        operands, op = instruction.operands, str(instruction.operator)
+        op = str(instruction.operator)
+        if op not in scanned:
+            continue
         if op == "q":
             saved.append(font)
         elif op == "Q":
-            font = saved.pop() if saved else font
-        elif op == "Tf" and operands:
-            font = str(operands[0])
+            if saved:
+                font = saved.pop()
         elif op == "BDC":
-            marks.append(_mcid(instruction))
-        elif op == "BMC":
-            marks.append(None)
+            mcid = _mcid(instruction.operands)
+            if mcid is not None and mcid in artifacts:
+                rewrite.append(index)
+                mcid = None
+            marks.append(mcid if mcid is not None else marks[-1] if marks else None)
         elif op == "EMC":
             if marks:
                 marks.pop()
-        elif op in ("Tj", "TJ", "'", '"'):
-            current = next((m for m in reversed(marks) if m is not None), None)
+        elif op == "BMC":
+            marks.append(marks[-1] if marks else None)
+        elif op == "Tf":
+            operands = instruction.operands
+            if operands:
+                font = str(operands[0])
+        else:  # shows text
+            current = marks[-1] if marks else None
             if current is not None:
+                operands = instruction.operands
                 cjk[current] = cjk.get(current, True) and font in cjk_fonts
-                strings = [bytes(o) for o in operands if isinstance(o, pikepdf.String)]
+                strings = [bytes(o) for o in operands if isinstance(o, string_type)]
                 for o in operands:
                     if isinstance(o, Array):
-                        strings += [bytes(x) for x in o if isinstance(x, pikepdf.String)]
+                        strings += [bytes(x) for x in o if isinstance(x, string_type)]
                 text.setdefault(current, []).append(str(font).encode() + b":" + b"".join(strings))
-    return {mcid: (cjk[mcid], b"|".join(text[mcid])) for mcid in cjk}
+    scan = {mcid: (cjk[mcid], b"|".join(text[mcid])) for mcid in cjk}
+    return instructions, rewrite, scan
 
 
 __all__ = ["postprocess"]
