@@ -1,4 +1,5 @@
-"""Chart stage: deterministic SVG, CJK glyphs from the SC face, data-driven alt text and captions.
+"""Chart stage: deterministic SVG, text that WeasyPrint sets in the pinned fonts (CJK from the SC
+face), data-driven alt text and captions, charts that fit a page.
 
 Run with warnings as errors (pyproject sets it; `-W error` too): a missing glyph makes
 matplotlib warn, so any box in a chart fails the test that rendered it.
@@ -6,14 +7,15 @@ matplotlib warn, so any box in a chart fails the test that rendered it.
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import re
 import time
 from pathlib import Path
 
+import pikepdf
 import pytest
-from fontTools.ttLib import TTCollection
 
 import synthetic
 from policybrief import charts, chartstyle
@@ -104,25 +106,54 @@ def test_render_time_is_small() -> None:
 
 # --------------------------------------------------------------------------- fonts and glyphs
 
-
-def _sc_glyph_ids(text: str) -> set[str]:
-    """Glyph ids, as matplotlib names them in SVG paths, of `text` in the SC face."""
-    (path,) = chartstyle.FONT_FILES[chartstyle.CJK_FAMILY][:1]
-    with TTCollection(str(path), lazy=True) as collection:
-        face = next(f for f in collection.fonts if f["name"].getDebugName(1) == chartstyle.CJK_FAMILY)
-        cmap = face.getBestCmap()
-        return {f"NotoSansCJKsc-Regular-{face.getGlyphID(cmap[ord(ch)]):x}" for ch in text}
+#: What every chart's text asks for: the PDF's pinned family for Noto Sans, Noto Sans itself,
+#: the SC face for Chinese, then fallbacks for browsers; comma-separated without spaces.
+FAMILY = "'PB Sans','Noto Sans','Noto Sans CJK SC','Arial',sans-serif"
 
 
-def test_chinese_names_render_from_the_sc_face(base) -> None:
-    tilemap, heatmap = base["tilemap"].svg, base["heatmap"].svg
-    for glyph in _sc_glyph_ids("山东黑龙江内蒙古新疆"):
-        assert f'id="tilemap-{glyph}"' in tilemap
-    for glyph in _sc_glyph_ids("山东浙江"):
-        assert f'id="heatmap-{glyph}"' in heatmap
+def _texts(svg: str) -> list[tuple[str, str]]:
+    """(style, text) of every <text> element."""
+    return re.findall(r'<text style="([^"]*)"[^>]*>([^<]*)</text>', svg)
+
+
+def test_text_is_text_in_the_pinned_families(base) -> None:
     for chart in base.values():
-        assert "LastResort" not in chart.svg and "DejaVu" not in chart.svg
-        assert "NotoSansCJKjp" not in chart.svg  # the Japanese face has other glyph forms
+        texts = _texts(chart.svg)
+        assert texts, chart.id
+        families = {re.search(r"font-family: ([^;]*)", style).group(1) for style, _ in texts}
+        assert families == {FAMILY}, chart.id
+        assert f'id="{chart.id}-NotoSans' not in chart.svg  # no glyph outlines
+        assert "DejaVu" not in chart.svg and "LastResort" not in chart.svg
+    tilemap = {text for _, text in _texts(base["tilemap"].svg)}
+    assert {"山东", "黑龙江", "内蒙古", "新疆"} <= tilemap
+    assert any("山东" in text for _, text in _texts(base["heatmap"].svg))
+
+
+def test_pdf_draws_chart_text_with_the_pinned_fonts(base, tmp_path) -> None:
+    """WeasyPrint, as pdf.py sets it up, draws the labels from the @font-face files (PB Sans)
+    and Chinese from the SC face, not the JP face that a misread family list falls back to."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from policybrief.fonts import font_face_css
+
+    (tmp_path / "tilemap.svg").write_text(base["tilemap"].svg, encoding="utf-8")
+    font_config = FontConfiguration()
+    pdf = weasyprint.HTML(
+        string='<html lang="en"><title>t</title><img src="tilemap.svg" alt="map">',
+        base_url=f"{tmp_path}/",
+    ).write_pdf(
+        stylesheets=[weasyprint.CSS(string=font_face_css(), font_config=font_config)],
+        font_config=font_config,
+    )
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fonts = {str(f.BaseFont).split("+", 1)[-1] for p in doc.pages for f in p.Resources.Font.values()}
+    assert fonts == {"PB-Sans", "PB-Sans-Bold", "Noto-Sans-CJK-SC"}
+
+
+def test_svg_font_family() -> None:
+    assert chartstyle.svg_font_family((chartstyle.LATIN_FAMILY, chartstyle.CJK_FAMILY)) == FAMILY
+    assert chartstyle.svg_font_family(("Some Sans", "serif")) == "'Some Sans',serif,'Arial',sans-serif"
 
 
 def test_no_font_warnings_or_logs(caplog) -> None:
@@ -219,7 +250,7 @@ def test_quantities_alt_and_caption(base) -> None:
     assert "4 targets, 3 results" in chart.caption
     assert "enterprises upgraded" in chart.caption  # the one group with two kinds
     for kind in ("Target", "Result (achieved)", "Baseline", "Anecdote (one firm)"):
-        assert f"<!-- {kind} -->" in chart.svg  # the legend names every kind
+        assert f">{kind}</text>" in chart.svg  # the legend names every kind
 
 
 def test_tilemap_alt_caption_and_zero_tiles(base) -> None:
@@ -229,10 +260,69 @@ def test_tilemap_alt_caption_and_zero_tiles(base) -> None:
     assert chart.caption.startswith("6 of 34 provincial-level divisions report measures")
     assert "led by Shandong (2)" in chart.caption
     assert len(chart.data_summary.rows) == 34
-    assert "<!-- none reported -->" in chart.svg
+    assert ">none reported</text>" in chart.svg
     # zero tiles (and their legend key): white, dashed grey edge; the other six are shaded
     empty = re.findall(r'style="fill: #ffffff; stroke-dasharray[^"]*stroke: #9a9a9a', chart.svg)
     assert len(empty) == 28 + 1
+
+
+def _many_figures(sizes: dict[str, int]) -> tuple[dict[str, charts.Chart], int]:
+    """Charts of one document with a group of `size` figures per name (each its own unit)."""
+    provinces = ["CN-SD", "CN-ZJ", "CN-HN", "CN-JX", "CN-SH", "CN-TJ"]
+    measures = []
+    for name, size in sizes.items():
+        slug = name.replace(" ", "-")
+        quantities = [
+            synthetic.quantity(f"{slug}-{i}", 10 + i, name, name, "target" if i % 3 else "result")
+            for i in range(size)
+        ]
+        for p_i, province in enumerate(provinces):
+            chunk = quantities[p_i :: len(provinces)]
+            if chunk:
+                measures.append(
+                    synthetic.measure(
+                        f"{slug}-{p_i}", province, "governance/plan", ["talent"], 2021, 2023, quantities=chunk
+                    )
+                )
+    corpus = synthetic.corpus([synthetic.document("many", measures)])
+    return render(corpus, ["quantities"], Filters(documents=["many"])), sum(sizes.values())
+
+
+def test_quantities_keep_whole_groups_largest_first() -> None:
+    # 22 + 15 + 3 = 40 fit; of the two groups of 15, "beta units" wins the tie by name and
+    # "gamma units" no longer fits; "delta units", smaller, still does.
+    out, total = _many_figures({"zeta units": 22, "gamma units": 15, "beta units": 15, "delta units": 3})
+    chart = out["quantities"]
+    shown = {row[0] for row in chart.data_summary.rows}
+    assert shown == {"zeta units", "beta units", "delta units"}
+    assert len(chart.data_summary.rows) == charts.QTY_MAX_ROWS == 40
+    assert chart.height_cm <= charts.MAX_HEIGHT_CM
+    assert (
+        f"For room, the chart shows 40 of {total} figures (whole groups, largest first: 3 of 4); "
+        f"the figures data file (see Data) lists all {total}."
+    ) in chart.caption
+    assert chart.alt.startswith(f"Dot chart of 40 of {total} reported figures")
+    assert "Not shown, for room: 15 figures in 1 group (gamma units)" in chart.alt
+    assert not [text for _, text in _texts(chart.svg) if "gamma" in text]
+    assert [text for _, text in _texts(chart.svg) if "delta units" in text]
+    # the finding counts every figure, shown or not
+    assert "(36 targets, 19 results)" in chart.caption  # of 55; the 40 shown: 26 and 14
+    assert out == _many_figures({"zeta units": 22, "gamma units": 15, "beta units": 15, "delta units": 3})[0]
+
+
+def test_quantities_cut_a_group_too_big_for_a_page() -> None:
+    chart = _many_figures({"huge units": 55, "small units": 2})[0]["quantities"]
+    assert len(chart.data_summary.rows) == 40
+    assert {row[0] for row in chart.data_summary.rows} == {"huge units"}
+    assert "the chart shows 40 of 57 figures (the first 40 of the largest group, huge units)" in chart.caption
+    assert chart.height_cm <= charts.MAX_HEIGHT_CM
+
+
+def test_quantities_at_the_cap_are_not_cut() -> None:
+    chart = _many_figures({"a units": 30, "b units": 10})[0]["quantities"]
+    assert len(chart.data_summary.rows) == 40
+    assert "For room" not in chart.caption and "Not shown" not in chart.alt
+    assert chart.alt.startswith("Dot chart of 40 reported figures")
 
 
 # --------------------------------------------------------------------------- open to new content
@@ -244,9 +334,7 @@ def test_new_province_theme_and_instrument_appear(base, grown) -> None:
     assert heatmap.data_summary.columns[:3] == ("Theme", "National", "Guizhou")
     assert heatmap.data_summary.rows[-1] == ("Big data industry", "0", "1", *(["0"] * 6))
     assert "Guizhou: Big data industry 1" in heatmap.alt
-    assert "贵州" in heatmap.svg  # in the column label (the SVG keeps text as a comment)
-    for glyph in _sc_glyph_ids("贵州"):
-        assert f'id="heatmap-{glyph}"' in heatmap.svg
+    assert ">Guizhou 贵州</text>" in heatmap.svg  # the column label
     tilemap = grown["tilemap"]
     assert ("CN-GZ", "Guizhou", "贵州省", "1") in tilemap.data_summary.rows
     assert "Guizhou 1" in tilemap.alt
@@ -275,3 +363,24 @@ def test_real_content_renders_when_present() -> None:
     assert set(out) == set(ALL_VIEWS)
     for chart in out.values():
         assert chart.height_cm <= charts.MAX_HEIGHT_CM
+
+
+def test_timeline_keeps_to_a_page_and_says_what_it_leaves_out() -> None:
+    provinces = ["CN-SD", "CN-ZJ", "CN-HN", "CN-JX", "CN-SH", "CN-TJ"]
+    n = charts.TL_MAX_ROWS + 6
+    measures = [
+        synthetic.measure(
+            f"plan-{k:02d}", provinces[k % 6], "governance/plan", ["talent"], 2000 + k, 2000 + k + 2
+        )
+        for k in range(n)
+    ]
+    corpus = synthetic.corpus([synthetic.document("plans", measures)])
+    chart = render(corpus, ["timeline"], Filters(documents=["plans"]))["timeline"]
+    assert chart.height_cm <= 24.0
+    # The most recent plans are drawn: the six earliest (2000-2005) are left out, and said so.
+    assert "2000–2002" not in chart.svg and "2005–2007" not in chart.svg
+    assert f"{2000 + n - 1}–{2000 + n + 1}" in chart.svg
+    assert f"the {charts.TL_MAX_ROWS} most recent of {n} plans and programmes" in chart.caption
+    assert f"Timeline of {charts.TL_MAX_ROWS} of {n} plans and programmes" in chart.alt
+    # Its data table still lists every plan.
+    assert len(chart.data_summary.rows) == n

@@ -2,8 +2,9 @@
 
 Every chart is drawn with matplotlib's object API (`Figure`, never pyplot), so no global
 figure state leaks between charts and it is safe in worker processes. Output is
-deterministic: the same selection gives byte-identical SVG (fixed hash salt, no date, glyphs
-as paths, ids namespaced by chart id so that several charts can be inlined in one page).
+deterministic: the same selection gives byte-identical SVG (fixed hash salt, no date, text as
+<text> laid out with pinned font files, ids namespaced by chart id so that several charts
+can be inlined in one page).
 
 Nothing here knows a theme, province or instrument by name: rows, columns, tiles and labels
 all come from the selection and the taxonomy, so new content flows in without code changes.
@@ -112,6 +113,13 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _join_some(items: Sequence[str], limit: int = 3) -> str:
+    """'a, b and c'; past `limit` items, 'a, b, c and others'."""
+    if len(items) <= limit:
+        return _join(items)
+    return ", ".join(items[:limit]) + " and others"
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -137,6 +145,12 @@ def _jur_label(code: str, taxonomy: Taxonomy) -> str:
 _ID_RE = re.compile(r'(\bid=")([^"]+)(")')
 _HREF_RE = re.compile(r'(href="#)([^"]+)(")')
 _URL_RE = re.compile(r"(url\(#)([^)]+)(\))")
+_FAMILY_RE = re.compile(r"(font-family: )([^;\"]+)")
+
+
+def _font_family(m: re.Match[str]) -> str:
+    names = tuple(name.strip().strip("'\"") for name in m.group(2).split(","))
+    return m.group(1) + style.svg_font_family(names)
 
 
 def _svg(fig: Figure, chart_id: str, alt: str) -> str:
@@ -144,6 +158,7 @@ def _svg(fig: Figure, chart_id: str, alt: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "policybrief"})
     text = buf.getvalue()
+    text = _FAMILY_RE.sub(_font_family, text)
     prefix = f"{chart_id}-"
     for pattern in (_ID_RE, _HREF_RE, _URL_RE):
         text = pattern.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), text)
@@ -349,19 +364,40 @@ def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
 # --------------------------------------------------------------------------- (b) timeline
 
 
+#: Bars a timeline has room for: about 22 cm of a page with two-line labels.
+TL_MAX_ROWS = 34
+
+
+def timeline_shown(items: Sequence[TimelineItem]) -> tuple[TimelineItem, ...]:
+    """The plans the chart has room for: all of them up to TL_MAX_ROWS, else the most recent
+    by first year (ties in the timeline's own order), shown in that order. A chart cut off at
+    the page's foot would drop rows silently; this drops them with a note in the caption."""
+    if len(items) <= TL_MAX_ROWS:
+        return tuple(items)
+
+    def first_year(i: TimelineItem) -> int:
+        return i.start if i.start is not None else (i.end or 0)
+
+    order = sorted(range(len(items)), key=lambda k: (-first_year(items[k]), k))
+    keep = set(order[:TL_MAX_ROWS])
+    return tuple(item for k, item in enumerate(items) if k in keep)
+
+
 def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | None:
     """Plans and programmes by level of government: bars from start to end year."""
     tl = timeline(sel)
     if not tl.items:
         return None
+    shown = timeline_shown(tl.items)
     rows: list[tuple[str, Level | TimelineItem]] = []
     for level in tl.levels:
-        rows.append(("header", level))
-        rows.extend(("item", item) for item in tl.items if item.level is level)
+        if any(item.level is level for item in shown):
+            rows.append(("header", level))
+        rows.extend(("item", item) for item in shown if item.level is level)
 
-    years = [y for i in tl.items for y in (i.start, i.end) if y is not None]
+    years = [y for i in shown for y in (i.start, i.end) if y is not None]
     lo, hi = min(years), max(years)
-    has_open = any(i.open_ended for i in tl.items)
+    has_open = any(i.open_ended for i in shown)
     x_min = lo - 0.6
     x_max = hi + 1 + (1.6 if has_open else 0.4)
 
@@ -472,7 +508,9 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
             fontsize=style.SMALL_PT,
             color=style.MUTED,
         )
-        handles: list[Patch | Line2D] = [_level_patch(lvl) for lvl in tl.levels]
+        handles: list[Patch | Line2D] = [
+            _level_patch(lvl) for lvl in tl.levels if any(i.level is lvl for i in shown)
+        ]
         if has_open:
             handles.append(
                 Line2D(
@@ -484,9 +522,9 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
                     label="open-ended (no end year)",
                 )
             )
-        if any(i.end_only for i in tl.items):
+        if any(i.end_only for i in shown):
             handles.append(Line2D([], [], marker="D", linestyle=":", color=style.TEXT, label="end year only"))
-        if any(i.inferred for i in tl.items):
+        if any(i.inferred for i in shown):
             handles.append(
                 Patch(
                     facecolor="white",
@@ -504,7 +542,7 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
             handleheight=0.9,
             columnspacing=1.2,
         )
-        alt, caption = _timeline_text(tl.items, tl.undated)
+        alt, caption = _timeline_text(tl.items, tl.undated, shown)
         svg = _svg(fig, "timeline", alt)
     table = DataTable(
         ("Level", "Jurisdiction", "Plan or programme", "Period", "Measures"),
@@ -527,7 +565,10 @@ def _span(item: TimelineItem) -> str:
     return item.period_label.replace(" (inferred)", "")
 
 
-def _timeline_text(items: Sequence[TimelineItem], undated: Sequence[TimelineItem]) -> tuple[str, str]:
+def _timeline_text(
+    items: Sequence[TimelineItem], undated: Sequence[TimelineItem], shown: Sequence[TimelineItem]
+) -> tuple[str, str]:
+    """The finding is about every plan; the chart's list (alt text) is what it shows."""
     by_level: dict[Level, list[TimelineItem]] = {}
     for item in items:
         by_level.setdefault(item.level, []).append(item)
@@ -576,15 +617,20 @@ def _timeline_text(items: Sequence[TimelineItem], undated: Sequence[TimelineItem
     if extra:
         caption += " " + _join(extra)[:1].upper() + _join(extra)[1:] + "."
 
+    if len(shown) < len(items):
+        caption += (
+            f" For room, the chart shows the {len(shown)} most recent of {len(items)} plans and"
+            " programmes (by first year); the measures data file (see Data) lists all of them."
+        )
     parts = [
         f"{LEVEL_LABELS[i.level]}, {i.jurisdiction.name_en}: {i.label}, {i.period_label}"
         + (", open-ended" if i.open_ended else "")
-        for i in items
+        for i in shown
     ]
-    alt = (
-        f"Timeline of {_plural(len(items), 'plan or programme', 'plans and programmes')} "
-        f"by level of government. " + "; ".join(parts) + "."
-    )
+    what = _plural(len(items), "plan or programme", "plans and programmes")
+    if len(shown) < len(items):
+        what = f"{len(shown)} of {what} (the most recent by first year)"
+    alt = f"Timeline of {what} by level of government. " + "; ".join(parts) + "."
     if undated:
         alt += f" Not shown, no year reported: {', '.join(i.label for i in undated)}."
     return alt, caption
@@ -634,6 +680,8 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
             groups.append(QuantityGroup(group.counts, group.unit, positive))
     if not groups:
         return None
+    all_groups = groups
+    groups = _qty_shown(groups, tax)
 
     # One row per figure, measured in text lines (a label may wrap to two). What is counted
     # labels the first row of its group only: the rows below it are the same measure, so the
@@ -641,16 +689,7 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
     layout: list[tuple[float, bool, QuantityRef, str, str]] = []
     y = 0.0
     for group in groups:
-        heading = f"{group.counts[:1].upper()}{group.counts[1:]}"
-        for q_i, q in enumerate(group.items):
-            left = _wrap(heading, 40, 2) if q_i == 0 else ""
-            period = _qty_period(q)
-            right = _wrap(
-                f"{q.quantity.display_value()} · {_qty_row_label(q, tax)}"
-                + (f", {period}" if period else ""),
-                42,
-                2,
-            )
+        for q_i, (q, left, right) in enumerate(_qty_rows(group, tax)):
             lines = max(left.count("\n"), right.count("\n")) + 1
             y += 0.5 * (lines - 1)
             layout.append((y, q_i == 0, q, left, right))
@@ -747,7 +786,7 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
             columnspacing=1.5,
         )
         items = [q for g in groups for q in g.items]
-        alt, caption = _quantities_text(groups, items, skipped, tax)
+        alt, caption = _quantities_text(groups, all_groups, skipped, tax)
         svg = _svg(fig, "quantities", alt)
     table = DataTable(
         ("What is counted", "Jurisdiction", "Kind", "Value", "Period", "Document", "Quantity"),
@@ -777,6 +816,57 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
     )
 
 
+#: The most figures the quantities chart shows: past about 40 rows it is a wall, not a chart.
+QTY_MAX_ROWS = 40
+#: ...and the most text lines (a label may wrap to two): 48 lines at 0.4 cm fill MAX_HEIGHT_CM.
+QTY_MAX_LINES = 48
+
+
+def _qty_rows(group: QuantityGroup, tax: Taxonomy) -> list[tuple[QuantityRef, str, str]]:
+    """Each figure of a group with its left label (what is counted, first row only) and its
+    right label (value · jurisdiction, period)."""
+    heading = f"{group.counts[:1].upper()}{group.counts[1:]}"
+    rows = []
+    for q_i, q in enumerate(group.items):
+        left = _wrap(heading, 40, 2) if q_i == 0 else ""
+        period = _qty_period(q)
+        right = _wrap(
+            f"{q.quantity.display_value()} · {_qty_row_label(q, tax)}" + (f", {period}" if period else ""),
+            42,
+            2,
+        )
+        rows.append((q, left, right))
+    return rows
+
+
+def _qty_lines(group: QuantityGroup, tax: Taxonomy) -> int:
+    return sum(max(a.count("\n"), b.count("\n")) + 1 for _, a, b in _qty_rows(group, tax))
+
+
+def _qty_shown(groups: Sequence[QuantityGroup], tax: Taxonomy) -> list[QuantityGroup]:
+    """The groups the chart has room for (QTY_MAX_ROWS figures, QTY_MAX_LINES lines): whole
+    groups, largest first (ties by what they count, then unit), each that still fits (a group
+    too big for the room left is passed over for smaller ones); shown in their own order. A
+    largest group too big for the chart on its own is cut to its first figures instead."""
+    ranked = sorted(groups, key=lambda g: (-len(g.items), g.counts.casefold(), g.counts, g.unit))
+    keep: set[int] = set()
+    rows = lines = 0
+    for group in ranked:
+        n, n_lines = len(group.items), _qty_lines(group, tax)
+        if rows + n <= QTY_MAX_ROWS and lines + n_lines <= QTY_MAX_LINES:
+            keep.add(id(group))
+            rows, lines = rows + n, lines + n_lines
+        elif not keep:  # the largest group alone does not fit
+            items: list[QuantityRef] = []
+            for q, left, right in _qty_rows(group, tax):
+                lines += max(left.count("\n"), right.count("\n")) + 1
+                if len(items) == QTY_MAX_ROWS or lines > QTY_MAX_LINES:
+                    break
+                items.append(q)
+            return [QuantityGroup(group.counts, group.unit, tuple(items))]
+    return [g for g in groups if id(g) in keep]
+
+
 def _low(q: QuantityRef) -> float:
     v = q.quantity.value
     return float(v[0]) if isinstance(v, tuple) else float(v)
@@ -792,14 +882,18 @@ def _tick(v: float) -> str:
 
 def _quantities_text(
     groups: Sequence[QuantityGroup],
-    items: Sequence[QuantityRef],
+    all_groups: Sequence[QuantityGroup],
     skipped: Sequence[QuantityRef],
     tax: Taxonomy,
 ) -> tuple[str, str]:
-    kinds = Counter(q.kind for q in items)
+    """Caption and alt text. The finding counts every figure plotted or not; what stands side
+    by side, and the alt text's list, are the chart's (`groups`, at most QTY_MAX_ROWS)."""
+    everything = [q for g in all_groups for q in g.items]
+    kinds = Counter(q.kind for q in everything)
     t, r = kinds[QuantityKind.target], kinds[QuantityKind.result]
     b, a = kinds[QuantityKind.baseline], kinds[QuantityKind.anecdote]
-    n = len(items)
+    n = sum(len(g.items) for g in groups)
+    total = len(everything)
     if t > r:
         caption = (
             f"Most figures reported are targets rather than achieved results "
@@ -821,9 +915,22 @@ def _quantities_text(
         caption += f"; the rest are {_join(extras)}"
     paired = [g for g in groups if len({q.kind for q in g.items}) > 1]
     if paired:
-        names = _join([g.counts for g in paired[:3]]) + (" and others" if len(paired) > 3 else "")
+        names = _join_some([g.counts for g in paired])
         caption += f". Figures of more than one kind stand side by side only for {names}"
     caption += "."
+    shown_keys = {(g.counts, g.unit) for g in groups}
+    hidden = [g for g in all_groups if (g.counts, g.unit) not in shown_keys]
+    if n < total:
+        # Say what is left out and where to find it: every brief publishes its figures as data.
+        cut = next(g for g in all_groups if (g.counts, g.unit) in shown_keys)
+        if len(groups) == 1 and len(cut.items) > n:  # not one whole group fits
+            which = f"the first {n} of the largest group, {cut.counts}"
+        else:
+            which = f"whole groups, largest first: {len(groups)} of {len(all_groups)}"
+        caption += (
+            f" For room, the chart shows {n} of {total} figures ({which}); the figures "
+            f"data file (see Data) lists all {total}."
+        )
     parts = []
     for g in groups:
         entries = [
@@ -833,10 +940,17 @@ def _quantities_text(
             for q in g.items
         ]
         parts.append(f"{g.counts}: {', '.join(entries)}")
+    shown = _plural(n, "reported figure") if n == total else f"{n} of {total} reported figures"
     alt = (
-        f"Dot chart of {_plural(n, 'reported figure')} on a logarithmic scale, grouped by what "
+        f"Dot chart of {shown} on a logarithmic scale, grouped by what "
         f"they count; marker shape and colour show the kind. " + "; ".join(parts) + "."
     )
+    if n < total:
+        left_out = total - n
+        alt += f" Not shown, for room: {_plural(left_out, 'figure')}"
+        if hidden:
+            alt += f" in {_plural(len(hidden), 'group')} ({', '.join(g.counts for g in hidden)})"
+        alt += f"; the figures data file lists all {total}."
     if skipped:
         alt += f" Not plotted (zero or negative): {', '.join(q.quantity.id for q in skipped)}."
     return alt, caption
@@ -1005,7 +1119,7 @@ def _tilemap_text(
     total = len(provinces)
     top = counts[reporting[0]]
     leaders = [c for c in reporting if counts[c] == top]
-    lead = _join([names[c] for c in leaders[:3]]) + (" and others" if len(leaders) > 3 else "")
+    lead = _join_some([names[c] for c in leaders])
     caption = (
         f"{len(reporting)} of {total} provincial-level divisions report measures in these "
         f"documents, led by {lead} ({top}); the other {total - len(reporting)} report none here"

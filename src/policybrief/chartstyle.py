@@ -10,6 +10,7 @@ shape carries it too.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,14 +159,49 @@ def rc_params() -> dict[str, Any]:
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
         "text.usetex": False,
-        # Glyphs as outlines: the SVG looks the same in any viewer and in WeasyPrint,
-        # needs no font at render time, and is byte-stable.
-        "svg.fonttype": "path",
+        # Text as <text>, not glyph outlines: WeasyPrint draws it with the PDF's own fonts
+        # (outlines made it re-parse one path per glyph use: most of a PDF build's time), and
+        # it stays selectable and searchable. The layout is still matplotlib's, measured with
+        # the pinned files above; `svg_font_family` names the families the SVG asks for.
+        "svg.fonttype": "none",
         # Clip-path and marker ids are hashes salted with this: fixed, so output is stable.
         "svg.hashsalt": "policybrief",
         "svg.image_inline": True,
         "path.simplify": False,
     }
+
+
+@functools.cache
+def svg_font_family(names: tuple[str, ...]) -> str:
+    """The CSS font-family for SVG text that matplotlib laid out in the families `names`.
+
+    - Names are joined by a bare comma: WeasyPrint 70 splits the list on "," and strips
+      quotes without stripping spaces, so after ", " a name is not found and Pango falls
+      back to the Japanese face of the CJK collection.
+    - The PDF's own family bound by @font-face to the same file comes first (fonts.FACES:
+      "PB Sans" is NotoSans-*.ttf), so WeasyPrint draws chart labels from the pinned file,
+      in the same embedded subset as the body text, not from whatever fontconfig calls
+      "Noto Sans". Browsers do not know that name and skip it.
+    - `SVG_FALLBACKS` come last: a browser shows an <img> SVG with system fonts only, and
+      one without Noto Sans would otherwise fall back to its default font (often a serif,
+      or the wider DejaVu Sans, which pushes right-aligned labels past the chart's edge).
+    """
+    from .fonts import FACES
+
+    out: list[str] = []
+    for name in names:
+        files = {str(p.resolve()) for p in FONT_FILES.get(name, ())}
+        out.extend(f.family for f in FACES if f.local_name is None and str(f.path.resolve()) in files)
+        out.append(name)
+    out.extend(SVG_FALLBACKS)
+    return ",".join(name if name in _GENERIC else f"'{name}'" for name in dict.fromkeys(out))
+
+
+#: For browsers without Noto Sans: Arial (Liberation Sans through fontconfig's metric alias
+#: on Linux) is a little narrower than Noto Sans, so matplotlib's layout, measured with Noto
+#: Sans, still fits; multi-line labels, placed line by line, only go a little ragged.
+SVG_FALLBACKS = ("Arial", "sans-serif")
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})
 
 
 @contextmanager
