@@ -207,6 +207,19 @@ def test_pages_toc_header_footer_bookmarks(pdfs: list[Path]) -> None:
             assert "Notes" in titles
 
 
+def test_digests_keep_to_one_page_and_briefs_to_their_length(sites: tuple[Site, ...]) -> None:
+    lengths = {}
+    for site in sites:
+        for pdf in site.pdfs:
+            with pikepdf.open(pdf) as doc:
+                lengths[f"{site.name}/{pdf.stem}"] = len(doc.pages)
+    digests = {name: n for name, n in lengths.items() if name.split("/")[1].startswith("digest-")}
+    assert digests, lengths
+    assert all(n == 1 for n in digests.values()), digests
+    if "real/flagship-national-provincial" in lengths:  # brief-anatomy.md: 4-8 pages
+        assert 4 <= lengths["real/flagship-national-provincial"] <= 8, lengths
+
+
 def test_a4_by_default_and_us_letter_on_request(
     pdfs: list[Path], tmp_path_factory: pytest.TempPathFactory
 ) -> None:

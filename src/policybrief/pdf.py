@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .fetcher import BUILD_ROOT, SafeFetcher
 from .fonts import check_fonts, font_face_css, font_files
-from .models import Brief
+from .models import Brief, BriefKind
 from .options import PAPER_SIZES, Options
 
 log = logging.getLogger("policybrief")
@@ -44,16 +44,23 @@ def write_pdf(
     document = weasyprint.HTML(
         string=page_html, base_url=f"file://{BUILD_ROOT}/{page_dir}", url_fetcher=fetcher
     )
+    options_ = {
+        "pdf_variant": "pdf/ua-1",
+        "pdf_tags": True,
+        "custom_metadata": True,
+        "uncompressed_pdf": False,
+    }
+    rendered = document.render(stylesheets=stylesheets, font_config=font_config, **options_)
+    if brief.kind is BriefKind.digest and len(rendered.pages) > 1:
+        # Still written: a long source makes a long digest, and the analyst decides what to cut.
+        log.warning(
+            "%s: the digest runs to %d pages, not one; shorten the document's key points "
+            "or split its measures across documents",
+            brief.id,
+            len(rendered.pages),
+        )
     out = io.BytesIO()
-    document.write_pdf(
-        out,
-        stylesheets=stylesheets,
-        font_config=font_config,
-        pdf_variant="pdf/ua-1",
-        pdf_tags=True,
-        custom_metadata=True,
-        uncompressed_pdf=False,
-    )
+    rendered.write_pdf(out, **options_)
     if fetcher.refused:
         raise PdfError(
             f"brief '{brief.id}' asked for resources outside the build: "
