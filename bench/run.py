@@ -11,10 +11,12 @@ as `build.py` in a subprocess, as an analyst runs it:
 - no-op: nothing changed (median of three);
 - edit: one document's summary reworded (median of three), as a new process;
 - edit, warm: the same edit in a process that has built before (what `serve` does);
+- cold, digests as HTML: a second cold build (`--clean`, into another output folder) with
+  `--no-digest-pdf`: the briefs' PDFs, every digest as an HTML page only;
 - peak memory: of the build's whole process tree (the build and its workers), for the cold
   build: the sum of their proportional set sizes (PSS: resident memory, with the pages that
-  forked workers share with the build counted once), sampled every 50 ms; and the largest
-  single process's peak resident set (ru_maxrss).
+  forked workers share with the build counted once), sampled twice a second; and the
+  largest single process's peak resident set (ru_maxrss).
 
 The floor is what WeasyPrint alone costs: the very print pages the cold build gave WeasyPrint
 (kept in the build cache with each PDF), rendered one after another by the `weasyprint`
@@ -84,6 +86,7 @@ class Result:
     briefs: int
     products: int
     cold: Run | None = None
+    cold_html_digests: Run | None = None  # --no-digest-pdf --clean
     noop: list[Run] = field(default_factory=list)
     edit: list[Run] = field(default_factory=list)
     edit_warm: list[float] = field(default_factory=list)
@@ -113,8 +116,8 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree_rss(root: int) -> int:
-    """Memory of `root` and all its descendants (summed PSS)."""
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -125,12 +128,19 @@ def _tree_rss(root: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
+    tree, todo = [], [root]
     while todo:
         pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def _tree_pss(root: int) -> int:
+    total = 0
+    for pid in _tree(root):
         with contextlib.suppress(OSError, ValueError, IndexError):
             total += _pss(pid)
-        todo.extend(children.get(pid, []))
     return total
 
 
@@ -146,10 +156,12 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[Run, str]:
     stop = threading.Event()
 
     def sample() -> None:
+        # Reading a process's PSS walks its page tables under its memory lock: often enough
+        # to see the plateaus (a worker's memory climbs over seconds), rarely enough not to
+        # slow the build down (at 20 reads a second it did, by half).
         nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _tree_rss(process.pid))
-            stop.wait(0.05)
+        while not stop.wait(0.5):
+            peak = max(peak, _tree_pss(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -178,10 +190,19 @@ def bytecode_env(work: Path) -> dict[str, str]:
     return env
 
 
-def warm_bytecode(env: dict[str, str]) -> None:
-    modules = "policybrief.cli, policybrief.load, policybrief.products, policybrief.charts"
-    modules += ", policybrief.pdf, policybrief.pdfpost, policybrief.serve, weasyprint.__main__"
-    subprocess.run([str(PYTHON), "-c", f"import {modules}"], env=env, check=True)
+def warm_bytecode(env: dict[str, str], work: Path) -> None:
+    """Fill the byte-code cache the way any earlier use would: one small build with PDFs and
+    a worker pool (every module a build imports, however late), and one weasyprint command."""
+    scratch = work / "warm-up"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(ROOT / "templates", scratch / "templates")
+    fixture = ROOT / "tests" / "fixtures" / "content"
+    build = [str(PYTHON), str(ROOT / "build.py"), "--project", str(scratch), "--content", str(fixture)]
+    subprocess.run([*build, "--output", str(scratch / "out"), "-q", "--jobs", "2"], env=env, check=True)
+    page = scratch / "page.html"
+    page.write_text("<p>warm-up</p>\n")
+    subprocess.run([str(WEASYPRINT), "-q", str(page), str(scratch / "page.pdf")], env=env, check=True)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- the corpora
@@ -346,6 +367,10 @@ def bench(name: str, work: Path, env: dict[str, str], jobs: int, floor_sample: i
         )
     result.floor_seconds = statistics.median(result.floor_runs)
     result.floor_files = len(pages)
+    print(f"[{name}] cold build with the digests as HTML only …", flush=True)
+    html_digests = [*build[: build.index("--output") + 1], str(work / name / "output-html-digests")]
+    html_digests += [*build[build.index("--output") + 2 :], "--no-digest-pdf", "--clean"]
+    result.cold_html_digests, _ = measure(html_digests, env)
     return result
 
 
@@ -382,13 +407,18 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _html_digests(r: Result) -> str:
+    run = r.cold_html_digests
+    return "-" if run is None else f"{run.seconds:.1f}s {run.peak_rss / 2**30:.2f}Gi"
+
+
 def report(results: list[Result], info: dict[str, Any]) -> str:
     lines = [
         f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']} GiB, "
         f"Python {info['python']}, WeasyPrint {info['weasyprint']}",
         "",
         f"{'corpus':<8} {'products':>8} {'cold':>8} {'floor':>8} {'ratio':>6} {'no-op':>7} "
-        f"{'edit':>7} {'warm':>6} {'peak mem':>9} {'cpu':>8} {'other':>6}",
+        f"{'edit':>7} {'warm':>6} {'peak mem':>9} {'cpu':>8} {'other':>6} {'cold, html digests':>19}",
     ]
     for r in results:
         assert r.cold is not None
@@ -398,13 +428,14 @@ def report(results: list[Result], info: dict[str, Any]) -> str:
             f"{r.cold.seconds / r.floor_seconds:>6.2f} {_median([n.seconds for n in r.noop]):>6.2f}s "
             f"{_median([e.seconds for e in r.edit]):>6.2f}s {_median(r.edit_warm):>5.2f}s "
             f"{r.cold.peak_rss / 2**30:>7.2f}Gi {r.cold.cpu_seconds:>7.0f}s {r.cold.other_load:>6.2f}"
-            f"   (largest process {r.cold.max_rss / 2**30:.2f} GiB)"
+            f" {_html_digests(r):>19}   (largest process {r.cold.max_rss / 2**30:.2f} GiB)"
         )
     lines.append("")
     lines.append(
         "ratio = cold / floor; edit = one summary reworded, new process; warm = the same in a "
         "process that built before (serve); cpu = CPU time of the cold build's processes; other = "
-        "cores used by other processes during the cold build; * = floor estimated from a sample."
+        "cores used by other processes during the cold build; * = floor estimated from a sample; "
+        "cold, html digests = cold build with --no-digest-pdf (time, peak memory)."
     )
     by = {r.corpus: r for r in results}
     checks = []
@@ -422,10 +453,18 @@ def report(results: list[Result], info: dict[str, Any]) -> str:
         assert big.cold is not None
         checks.append(("cold(N=1000), s", big.cold.seconds, TARGETS["cold_1000_s"]))
         checks.append(("peak memory (N=1000), GiB", big.cold.peak_rss / 2**30, TARGETS["peak_1000_gib"]))
-        if "n250" in by and by["n250"].cold is not None:
+        small = by.get("n250")
+        if small is not None and small.cold is not None:
             checks.append(
-                ("cold(N=1000) / cold(N=250)", big.cold.seconds / by["n250"].cold.seconds, TARGETS["growth"])
+                ("cold(N=1000) / cold(N=250)", big.cold.seconds / small.cold.seconds, TARGETS["growth"])
             )
+        html = big.cold_html_digests
+        if html is not None:
+            checks.append(("cold(N=1000), digests as HTML, s", html.seconds, TARGETS["cold_1000_s"]))
+            checks.append(("  its peak memory, GiB", html.peak_rss / 2**30, TARGETS["peak_1000_gib"]))
+            if small is not None and small.cold_html_digests is not None:
+                growth = html.seconds / small.cold_html_digests.seconds
+                checks.append(("  its growth N=1000 / N=250", growth, TARGETS["growth"]))
     if checks:
         lines.append("")
         lines.append("targets:")
@@ -454,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="policybrief-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     env = bytecode_env(work)
-    warm_bytecode(env)
+    warm_bytecode(env, work)
     info = machine()
     results = []
     try:

@@ -144,3 +144,17 @@ def test_build_script_and_console_script(tmp_path: Path) -> None:
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_no_digest_pdf_keeps_the_briefs_pdfs(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("--project", ROOT, "--content", content, "--output", out, "--no-digest-pdf", "-q") == 0
+    brief, digest = out / "briefs" / "fixture-brief", out / "briefs" / "digest-fixture-alpha"
+    assert (brief / "fixture-brief.pdf").read_bytes().startswith(b"%PDF-")
+    assert (digest / "index.html").is_file()
+    assert not list(digest.glob("*.pdf"))
+    # No page links to a PDF that was not made.
+    assert "digest-fixture-alpha.pdf" not in (digest / "index.html").read_text(encoding="utf-8")
+    assert "digest-fixture-alpha.pdf" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "fixture-brief.pdf" in (out / "index.html").read_text(encoding="utf-8")

@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--paper", choices=sorted(PAPER_SIZES), default="A4", help="PDF page size")
     parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (HTML only)")
+    parser.add_argument(
+        "--no-digest-pdf",
+        action="store_true",
+        help="source digests as HTML pages only; the briefs still get PDFs",
+    )
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--clean", action="store_true", help="ignore the build cache and rebuild everything")
     parser.add_argument("--port", type=int, default=8000, help="port for serve (default 8000)")
@@ -82,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         only=tuple(args.only or ()),
         paper=args.paper,
         pdf=not args.no_pdf,
+        digest_pdf=not args.no_digest_pdf,
         jobs=args.jobs,
         clean=args.clean,
     )

@@ -23,6 +23,9 @@ class Options:
     paper: str = "A4"
     #: Render PDFs (False renders HTML, charts and data only).
     pdf: bool = True
+    #: Render the source digests' PDFs too (False: digests as HTML pages only, the briefs
+    #: still get PDFs). A digest PDF costs about as much WeasyPrint time as a brief page.
+    digest_pdf: bool = True
     #: Worker processes for rendering; 0 means one per core.
     jobs: int = 0
     #: Ignore the build cache and rebuild everything.
@@ -30,6 +33,10 @@ class Options:
     #: Fixed build time (seconds since the epoch) for reproducible output; defaults to
     #: SOURCE_DATE_EPOCH, else the newest brief's edition date.
     source_date_epoch: int | None = field(default=None)
+
+    def pdf_for(self, kind: str) -> bool:
+        """Whether a product of this kind ("comparative", "thematic", "digest") gets a PDF."""
+        return self.pdf and (self.digest_pdf or kind != "digest")
 
     @property
     def templates(self) -> Path:

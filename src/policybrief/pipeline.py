@@ -106,7 +106,9 @@ def _digest_of(doc: SourceDocument, edition: dt.date) -> Brief:
     return Brief(
         id=f"digest-{doc.id}",
         title=doc.title,
-        subtitle=f"Source digest: {doc.outlet}, {doc.published.label()}",
+        # The outlet is a free description ("Not named in the text", "Xinhua (reporting…)"):
+        # a subtitle field of its own, never a keyword.
+        subtitle=f"Digest of a {doc.kind.value.replace('-', ' ')} · Outlet: {doc.outlet} · {doc.published.label()}",
         kind=BriefKind.digest,
         audience="Analysts checking what one source reports",
         summary=doc.key_points[0],
@@ -114,7 +116,7 @@ def _digest_of(doc: SourceDocument, edition: dt.date) -> Brief:
         key_messages=doc.key_points[:6],
         covers=Filters(documents=[doc.id]),
         views=["measures", "targets"],
-        keywords=["digest", doc.outlet],
+        keywords=["source digest", doc.kind.value.replace("-", " ")],
         body=doc.summary,
     )
 
@@ -230,6 +232,7 @@ def _settings(options: Options) -> dict[str, Any]:
         "only": list(options.only),
         "paper": options.paper,
         "pdf": options.pdf,
+        "digest_pdf": options.digest_pdf,
         "epoch": epoch if epoch is not None else (int(env_epoch) if env_epoch.isdigit() else None),
     }
 
@@ -423,8 +426,9 @@ def _product_inputs(
         "edition": edition.isoformat(),
         "site": site,
         "content": deps.content(brief),
+        "makes_pdf": options.pdf_for(brief.kind.value),
         # The stylesheets reach a product only through its PDF.
-        "assets": inputs.assets if options.pdf else None,
+        "assets": inputs.assets if options.pdf_for(brief.kind.value) else None,
         **_common(options, inputs),
     }
 
@@ -435,6 +439,7 @@ def _index_inputs(
     return {
         "product": INDEX,
         "briefs": [b.model_dump(mode="json") for b in products],
+        "digest_pdf": options.digest_pdf,
         "site": site,
         "assets": {k: v for k, v in inputs.templates.items() if k.startswith("assets/")},
         **_common(options, inputs),

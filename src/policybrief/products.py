@@ -220,14 +220,14 @@ def render_product(
             "caveat": CAVEAT,
             "endnotes": NOTES_PLACEHOLDER,
             "downloads": downloads,
-            "pdf_href": f"{brief.id}.pdf" if options.pdf else None,
+            "pdf_href": f"{brief.id}.pdf" if options.pdf_for(brief.kind.value) else None,
             "measure_columns": MEASURE_COLUMNS,
             "quantity_columns": QUANTITY_COLUMNS,
         }
         pages[medium] = render_page(env, "brief.html", context, citations, "partials/endnotes.html")
     product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
 
-    if options.pdf:
+    if options.pdf_for(brief.kind.value):
         if write_pdf is None:
             from .pdf import write_pdf
 
@@ -274,7 +274,7 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
             {
                 "brief": b,
                 "href": f"briefs/{b.id}/index.html",
-                "pdf_href": f"briefs/{b.id}/{b.id}.pdf" if options.pdf else None,
+                "pdf_href": f"briefs/{b.id}/{b.id}.pdf" if options.pdf_for(b.kind.value) else None,
                 "edition_label": date_label(b.edition),
             }
             for b in products
