@@ -35,8 +35,35 @@ class Corpus:
     # Problems that do not stop the build (severity "warning"), for the CLI to print.
     warnings: list[Problem] = field(default_factory=list)
 
+    # Citable id -> (its document, the document, measure or quantity): built on first use
+    # (a brief of a large corpus resolves thousands of citations), rebuilt if the list of
+    # documents is replaced or grows.
+    _index: tuple[tuple[int, int], dict[str, tuple[SourceDocument, Any]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def citable(self, ident: str) -> tuple[SourceDocument, Any]:
+        """The document that holds `ident` (a document, measure or quantity id) and the
+        record itself; KeyError if none does."""
+        stamp = (id(self.documents), len(self.documents))
+        if self._index is None or self._index[0] != stamp:
+            index: dict[str, tuple[SourceDocument, Any]] = {}
+            for doc in self.documents:
+                index.setdefault(doc.id, (doc, doc))
+                for m in doc.measures:
+                    index.setdefault(m.id, (doc, m))
+                    for q in m.quantities:
+                        index.setdefault(q.id, (doc, q))
+                for q in doc.quantities:
+                    index.setdefault(q.id, (doc, q))
+            self._index = (stamp, index)
+        return self._index[1][ident]
+
     def document(self, doc_id: str) -> SourceDocument:
-        return next(d for d in self.documents if d.id == doc_id)
+        doc, record = self.citable(doc_id)
+        if record is not doc:
+            raise KeyError(doc_id)
+        return doc
 
 
 def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:

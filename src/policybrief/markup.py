@@ -11,6 +11,7 @@ as a Jinja template.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -83,7 +84,20 @@ class Rendered:
     views: list[str]  # "::view NAME" placeholders, in order
 
 
+_LOCAL = threading.local()
+
+
 def _md() -> markdown.Markdown:
+    """One converter per thread, reset between documents: building one costs more than most
+    conversions (a brief renders a few hundred snippets)."""
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = _new_md()
+    md.reset()
+    return md
+
+
+def _new_md() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists"],
         extension_configs={

@@ -20,7 +20,7 @@ from .citations import cited_ids
 from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
 from .load import Corpus
 from .markup import VIEW_RE, render_markdown
-from .models import Brief, BriefKind, SourceDocument
+from .models import Brief, BriefKind, Measure, SourceDocument
 from .options import Options
 from .render import NOTES_PLACEHOLDER, Citations, environment, render_page
 
@@ -70,30 +70,16 @@ def site_context(corpus: Corpus, edition: dt.date) -> dict[str, Any]:
 def describe_citation(corpus: Corpus, ident: str, numbers: dict[str, int]) -> Markup:
     """Endnote text: which source (by its number in the sources annex), and the verbatim
     phrase the fact stands on."""
-    for doc in corpus.documents:
-        if doc.id == ident:
-            return _doc_ref(doc, numbers) + Markup(": {}.").format(doc.title)
-        for m in doc.measures:
-            if m.id == ident:
-                return _doc_ref(doc, numbers) + Markup(", reported as “{}”.").format(m.evidence[0].anchor)
-            for q in m.quantities:
-                if q.id == ident:
-                    return _quantity_ref(doc, q, numbers)
-        for q in doc.quantities:
-            if q.id == ident:
-                return _quantity_ref(doc, q, numbers)
-    raise KeyError(ident)  # validate.py guarantees every cited id exists
+    doc, record = corpus.citable(ident)  # validate.py guarantees every cited id exists
+    if record is doc:
+        return _doc_ref(doc, numbers) + Markup(": {}.").format(doc.title)
+    if isinstance(record, Measure):
+        return _doc_ref(doc, numbers) + Markup(", reported as “{}”.").format(record.evidence[0].anchor)
+    return _quantity_ref(doc, record, numbers)
 
 
 def _document_of(corpus: Corpus, ident: str) -> SourceDocument:
-    for doc in corpus.documents:
-        if (
-            ident == doc.id
-            or any(ident == m.id or any(ident == q.id for q in m.quantities) for m in doc.measures)
-            or any(ident == q.id for q in doc.quantities)
-        ):
-            return doc
-    raise KeyError(ident)
+    return corpus.citable(ident)[0]
 
 
 def _doc_ref(doc: SourceDocument, numbers: dict[str, int]) -> Markup:
