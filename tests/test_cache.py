@@ -93,6 +93,27 @@ def test_document_edit_rebuilds_only_the_briefs_that_use_it(
     assert len(run(project, corpus, out).built) == 3
 
 
+@pytest.mark.slow
+def test_a_digest_pdf_is_rendered_again_only_when_its_printed_page_changes(
+    project: Path, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    pdfs = cache_root(project) / "entries" / "pdf"
+    run(project, corpus, out, pdf=True, only=(f"digest-{BETA}",))
+    rendered = set(pdfs.glob("*.json"))
+    assert len(rendered) == 1
+    # The summary's prose is on the digest's web page only: the PDF comes from the cache.
+    edit(corpus / "documents" / f"{BETA}.md", "A synthetic article for tests.", "A reworded article.")
+    assert run(project, corpus, out, pdf=True, only=(f"digest-{BETA}",)).built == [f"digest-{BETA}"]
+    assert set(pdfs.glob("*.json")) == rendered
+    # A key point is printed: the PDF is rendered again.
+    key_point = "The ministry will pick 50 smart factories for a national pilot."
+    assert key_point in (corpus / "documents" / f"{BETA}.md").read_text(encoding="utf-8")
+    edit(corpus / "documents" / f"{BETA}.md", key_point, key_point.replace("The ministry", "A ministry"))
+    run(project, corpus, out, pdf=True, only=(f"digest-{BETA}",))
+    assert len(set(pdfs.glob("*.json")) - rendered) == 1
+
+
 def test_template_edit_rebuilds_what_used_it(project: Path, corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(project, corpus, out)

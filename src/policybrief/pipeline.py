@@ -579,7 +579,10 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
                 "html": sha256(page_html.encode()),
                 "page_dir": page_dir,
                 "files": {rel: sha256(data) for rel, data in sorted(files.items())},
-                "brief": brief.model_dump(mode="json"),
+                # The PDF is a function of its print page (title, keywords and language are
+                # in its <head>); of the brief, pdf.write_pdf reads only these. Rewording a
+                # summary, which a digest prints only on screen, leaves its PDF cached.
+                "brief": {"id": brief.id, "kind": brief.kind.value},
                 "assets": w["assets"],
                 "fonts": w["fonts"],
                 "paper": options.paper,

@@ -217,8 +217,12 @@ def render_product(
         if write_pdf is None:
             from .pdf import write_pdf
 
+        # What the print page can load: its charts. (The screen page and the data files are
+        # no input to the PDF, so that rewording what only the screen shows, such as a
+        # digest's summary, leaves the PDF in the build cache.)
+        embeddable = {k: v for k, v in product.files.items() if k.endswith(".svg")}
         product.files[prefix + f"{brief.id}.pdf"] = write_pdf(
-            pages["print"], page_dir=prefix, files=product.files, options=options, brief=brief
+            pages["print"], page_dir=prefix, files=embeddable, options=options, brief=brief
         )
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
     return product
