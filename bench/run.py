@@ -307,6 +307,7 @@ def floor_pages(project: Path, content: Path, output: Path, folder: Path) -> lis
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(cache.get_blob(sha) or b"")
         page = page_dir / "print.html"
+        page.parent.mkdir(parents=True, exist_ok=True)  # a page without charts has no files
         page.write_bytes(cache.get_blob(pdf["html"][0]) or b"")
         pages.append(page)
     return pages
