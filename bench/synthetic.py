@@ -284,19 +284,6 @@ def generate(out: Path, documents: int, briefs: int, seed: int = 1, sources: Pat
     return out
 
 
-def edit_document(content: Path, which: int = 1) -> Path:
-    """A one-document edit, as an analyst makes it: reword a sentence of one summary."""
-    path = sorted((content / "documents").glob("*.md"))[which]
-    text = path.read_text(encoding="utf-8")
-    marker = "in the words of the officials quoted."
-    if marker in text:
-        text = text.replace(marker, "as the officials quoted put it.", 1)
-    else:
-        text = text.replace("as the officials quoted put it.", marker, 1)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)

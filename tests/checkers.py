@@ -10,7 +10,6 @@ elsewhere the test is skipped with the reason and the command that installs it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -122,14 +121,6 @@ def built_sites(factory: pytest.TempPathFactory) -> tuple[Site, ...]:
 
 
 # -- reading what was built -------------------------------------------------------------
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def meta(page: Path, name: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from collections.abc import Iterator
@@ -64,3 +65,12 @@ def no_renderer_warnings() -> Iterator[None]:
     for logger in loggers:
         logger.removeHandler(handler)
     assert not handler.records, [f"{r.name}: {r.getMessage()}" for r in handler.records]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative POSIX path) -> its SHA-256."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -3,7 +3,6 @@ rebuilt rather than served."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -13,21 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, edit
+from conftest import FIXTURES, ROOT, edit, tree_digest
 from policybrief.cache import Cache, cache_root
 from policybrief.load import load_corpus
 from policybrief.options import Options
 from policybrief.pipeline import BuildResult, build, edition_date, plan
 
 BETA = "fixture-beta"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -322,3 +313,26 @@ def test_a_template_error_in_a_worker_names_the_template(project: Path, corpus: 
     assert (problem.path, problem.line) == ("templates/partials/view-measures.html", 1)
     assert problem.message.startswith("template error:")
     assert tree_digest(out) == before
+
+
+@pytest.mark.slow
+def test_a_digest_over_one_page_warns_on_its_key_points_every_build(
+    project: Path, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    path = corpus / "documents" / f"{BETA}.md"
+    long_point = "One Jinan firm reports higher output per worker" + ", and much more besides" * 120 + "."
+    edit(path, "  - One Jinan firm reports higher output per worker.", "\n".join([f"  - {long_point}"] * 4))
+    opts = {"pdf": True, "only": (f"digest-{BETA}",)}
+    first = run(project, corpus, out, **opts)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text == "key_points:")
+    warned = [w for w in first.warnings if "digest runs to" in w.message]
+    assert [(w.path, w.line, w.severity) for w in warned] == [
+        (f"content/documents/{BETA}.md", line, "warning")
+    ]
+    # Reused from the cache, and on a build with nothing to do, the warning is still there.
+    edit(path, "A synthetic article for tests.", "A reworded article.")
+    again = run(project, corpus, out, **opts)
+    assert again.built == [f"digest-{BETA}"] and any("digest runs to" in w.message for w in again.warnings)
+    noop = run(project, corpus, out, **opts)
+    assert (noop.built, [w.message for w in noop.warnings]) == ([], [w.message for w in again.warnings])

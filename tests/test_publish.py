@@ -15,16 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, edit
+from conftest import FIXTURES, ROOT, edit, tree_digest
 from policybrief.publish import MANIFEST, manifest_bytes, output_signature, publish, recover
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_publish_replaces_the_whole_folder(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from checkers import ROOT, Site, build_site, built_sites, chart_fixture, tree_digest
+from checkers import ROOT, Site, build_site, built_sites, chart_fixture
+from conftest import tree_digest
 
 pytestmark = pytest.mark.slow
 

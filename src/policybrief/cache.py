@@ -138,39 +138,38 @@ class Cache:
     def __init__(self, root: Path, *, read: bool = True) -> None:
         self.root = root
         self.read = read
-        self.hits = 0
-        self.misses = 0
+        # Blobs this process wrote or read back and hashed: a PDF or chart stored by its own
+        # entry and again by its product's is hashed once, not three times.
+        self._known: set[str] = set()
 
     # ---- blobs
 
-    def _blob_path(self, digest: str) -> Path:
+    def blob_path(self, digest: str) -> Path:
         return self.root / "objects" / digest[:2] / digest
 
     def put_blob(self, data: bytes) -> str:
         digest = sha256(data)
-        if not self.has_blob(digest, len(data)):  # absent, or damaged: write it (again)
-            atomic_write(self._blob_path(digest), data)
+        if digest not in self._known and not self.has_blob(digest, len(data)):
+            atomic_write(self.blob_path(digest), data)  # absent, or damaged: write it (again)
+        self._known.add(digest)
         return digest
 
     def get_blob(self, digest: str) -> bytes | None:
         try:
-            data = self._blob_path(digest).read_bytes()
+            data = self.blob_path(digest).read_bytes()
         except OSError:
             return None
         return data if sha256(data) == digest else None
 
     def has_blob(self, digest: str, size: int) -> bool:
         """Present and intact (read and hashed: a blob is never trusted on its name alone)."""
-        path = self._blob_path(digest)
+        path = self.blob_path(digest)
         try:
             if path.stat().st_size != size:
                 return False
             return file_sha(path) == digest
         except OSError:
             return False
-
-    def blob_path(self, digest: str) -> Path:
-        return self._blob_path(digest)
 
     # ---- entries
 
@@ -234,8 +233,8 @@ class Cache:
                     with contextlib.suppress(OSError):
                         path.unlink()
         for path in (self.root / "objects").glob("*/*"):
-            if path.name not in live and path.stat().st_mtime < cutoff:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # another build may remove or rename it meanwhile
+                if path.name not in live and path.stat().st_mtime < cutoff:
                     path.unlink()
                     removed += 1
         return removed

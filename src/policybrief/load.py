@@ -9,6 +9,7 @@ Layout of a content folder (documented in docs/content-format.md):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,29 +36,24 @@ class Corpus:
     # Problems that do not stop the build (severity "warning"), for the CLI to print.
     warnings: list[Problem] = field(default_factory=list)
 
-    # Citable id -> (its document, the document, measure or quantity): built on first use
-    # (a brief of a large corpus resolves thousands of citations), rebuilt if the list of
-    # documents is replaced or grows.
-    _index: tuple[tuple[int, int], dict[str, tuple[SourceDocument, Any]]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    @functools.cached_property
+    def _citables(self) -> dict[str, tuple[SourceDocument, Any]]:
+        """Citable id -> (its document, the document, measure or quantity). A brief of a
+        large corpus resolves thousands of citations; the documents never change after
+        loading."""
+        index: dict[str, tuple[SourceDocument, Any]] = {}
+        for doc in self.documents:
+            index[doc.id] = (doc, doc)
+            for m in doc.measures:
+                index[m.id] = (doc, m)
+                index.update((q.id, (doc, q)) for q in m.quantities)
+            index.update((q.id, (doc, q)) for q in doc.quantities)
+        return index
 
     def citable(self, ident: str) -> tuple[SourceDocument, Any]:
         """The document that holds `ident` (a document, measure or quantity id) and the
         record itself; KeyError if none does."""
-        stamp = (id(self.documents), len(self.documents))
-        if self._index is None or self._index[0] != stamp:
-            index: dict[str, tuple[SourceDocument, Any]] = {}
-            for doc in self.documents:
-                index.setdefault(doc.id, (doc, doc))
-                for m in doc.measures:
-                    index.setdefault(m.id, (doc, m))
-                    for q in m.quantities:
-                        index.setdefault(q.id, (doc, q))
-                for q in doc.quantities:
-                    index.setdefault(q.id, (doc, q))
-            self._index = (stamp, index)
-        return self._index[1][ident]
+        return self._citables[ident]
 
     def document(self, doc_id: str) -> SourceDocument:
         doc, record = self.citable(doc_id)

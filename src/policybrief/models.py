@@ -109,13 +109,16 @@ class Taxonomy(Strict):
         return {f"{fam.id}/{t.id}" for fam in self.instruments for t in fam.types}
 
     def instrument_label(self, ref: str) -> str:
+        type_label = self.instrument_type_label(ref)
+        return ref if type_label is None else f"{self.instrument_family_label(ref)} › {type_label}"
+
+    def instrument_type_label(self, ref: str) -> str | None:
+        """The type's own label ("Plan or strategy"), or None for an unknown reference."""
         fam_id, _, type_id = ref.partition("/")
         for fam in self.instruments:
             if fam.id == fam_id:
-                for t in fam.types:
-                    if t.id == type_id:
-                        return f"{fam.label} › {t.label}"
-        return ref
+                return next((t.label for t in fam.types if t.id == type_id), None)
+        return None
 
     def instrument_family_label(self, ref: str) -> str:
         fam_id = ref.partition("/")[0]

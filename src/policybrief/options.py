@@ -35,7 +35,7 @@ class Options:
     source_date_epoch: int | None = field(default=None)
 
     def pdf_for(self, kind: str) -> bool:
-        """Whether a product of this kind ("comparative", "thematic", "digest") gets a PDF."""
+        """Whether a product of this kind (a models.BriefKind) gets a PDF."""
         return self.pdf and (self.digest_pdf or kind != "digest")
 
     @property

@@ -7,15 +7,12 @@ stylesheets under templates/assets, and the pinned font files. Output is tagged 
 from __future__ import annotations
 
 import io
-import logging
 from pathlib import Path
 
 from .fetcher import BUILD_ROOT, SafeFetcher
 from .fonts import check_fonts, font_face_css, font_files
-from .models import Brief, BriefKind
+from .models import Brief
 from .options import PAPER_SIZES, Options
-
-log = logging.getLogger("policybrief")
 
 
 class PdfError(RuntimeError):
@@ -24,7 +21,8 @@ class PdfError(RuntimeError):
 
 def write_pdf(
     page_html: str, page_dir: str, files: dict[str, bytes], options: Options, brief: Brief
-) -> bytes:
+) -> tuple[bytes, int]:
+    """The PDF, and its number of pages."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -51,14 +49,6 @@ def write_pdf(
         "uncompressed_pdf": False,
     }
     rendered = document.render(stylesheets=stylesheets, font_config=font_config, **options_)
-    if brief.kind is BriefKind.digest and len(rendered.pages) > 1:
-        # Still written: a long source makes a long digest, and the analyst decides what to cut.
-        log.warning(
-            "%s: the digest runs to %d pages, not one; shorten the document's key points "
-            "or split its measures across documents",
-            brief.id,
-            len(rendered.pages),
-        )
     out = io.BytesIO()
     rendered.write_pdf(out, **options_)
     if fetcher.refused:
@@ -68,7 +58,7 @@ def write_pdf(
         )
     from .pdfpost import postprocess
 
-    return postprocess(out.getvalue(), brief)
+    return postprocess(out.getvalue(), brief), len(rendered.pages)
 
 
 __all__ = ["Path", "PdfError", "write_pdf"]

@@ -323,6 +323,8 @@ def _build_changed(
         result.built.append(brief_id)
         written += [("product", keys[brief_id]), ("pdf", entry.get("pdf"))]
 
+    result.warnings += _long_digests(corpus, wanted, entries)
+
     keys[INDEX] = key_of(_index_inputs(products, options, site, inputs))
     index = cache.get_entry("product", keys[INDEX])
     if index is None or not validator.valid(index):
@@ -345,6 +347,30 @@ def _build_changed(
         publish(options.output, {rel: src for rel, (_sha, _size, src) in files.items()}, manifest)
     _save_state(options, cache, inputs, result, products, costs, entries, keys, manifest)
     return result
+
+
+def _long_digests(corpus: Corpus, wanted: list[Brief], entries: dict[str, dict[str, Any]]) -> list[Problem]:
+    """A warning, on the document's key points, for each digest whose PDF is not one page.
+    From the product entries, so that a digest reused from the cache warns again (and a
+    no-op build repeats the saved warnings)."""
+    problems = []
+    for brief in wanted:
+        pages = entries[brief.id].get("pdf_pages")
+        if brief.kind.value != "digest" or not pages or pages <= 1:
+            continue
+        assert isinstance(brief.covers.documents, list)  # a digest covers its one document
+        rel, located = corpus.origins[("document", brief.covers.documents[0])]
+        problems.append(
+            Problem(
+                rel,
+                located.line_of(("key_points",)),
+                "key_points",
+                f"the document's digest runs to {pages} pages, not one: shorten the key points "
+                "(the summary's prose is not printed), or split the document's measures",
+                severity="warning",
+            )
+        )
+    return problems
 
 
 def _anchor_count(corpus: Corpus) -> int:
@@ -426,9 +452,9 @@ def _product_inputs(
         "edition": edition.isoformat(),
         "site": site,
         "content": deps.content(brief),
-        "makes_pdf": options.pdf_for(brief.kind.value),
+        "makes_pdf": options.pdf_for(brief.kind),
         # The stylesheets reach a product only through its PDF.
-        "assets": inputs.assets if options.pdf_for(brief.kind.value) else None,
+        "assets": inputs.assets if options.pdf_for(brief.kind) else None,
         **_common(options, inputs),
     }
 
@@ -573,7 +599,7 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
 
     def write_pdf(
         page_html: str, page_dir: str, files: dict[str, bytes], options: Options, brief: Brief
-    ) -> bytes:
+    ) -> tuple[bytes, int]:
         pdf_key = key_of(
             {
                 "html": sha256(page_html.encode()),
@@ -591,26 +617,27 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
         )
         used["pdf"] = pdf_key
         entry = cache.get_entry("pdf", pdf_key)
-        if entry is not None:
+        if entry is not None and isinstance(entry.get("pages"), int):
             data = cache.get_blob(entry["pdf"][0])
             if data is not None:
-                return data
+                return data, entry["pages"]
         from .pdf import write_pdf as render_pdf
 
-        data = render_pdf(page_html, page_dir=page_dir, files=files, options=options, brief=brief)
+        data, pages = render_pdf(page_html, page_dir=page_dir, files=files, options=options, brief=brief)
         html = page_html.encode()
         cache.put_entry(
             "pdf",
             pdf_key,
             {
                 "pdf": [cache.put_blob(data), len(data)],
+                "pages": pages,
                 # Kept for the benchmark's floor: the exact page WeasyPrint was given.
                 "html": [cache.put_blob(html), len(html)],
                 "page_dir": page_dir,
                 "files": {rel: [cache.put_blob(d), len(d)] for rel, d in sorted(files.items())},
             },
         )
-        return data
+        return data, pages
 
     def render_charts(selection: Any, views: list[str], taxonomy: Any) -> list[Any]:
         return _cached_charts(cache, selection, views, taxonomy)
@@ -623,6 +650,7 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
         "files": {rel: [cache.put_blob(data), len(data)] for rel, data in sorted(product.files.items())},
         "templates": dict(sorted(product.templates.items())),
         "pdf": used.get("pdf"),
+        "pdf_pages": product.pdf_pages,
         "seconds": round(time.perf_counter() - started, 3),
     }
     cache.put_entry("product", key, entry)
@@ -939,7 +967,7 @@ def _output_files(
         for path in sorted(options.output.rglob("*")):
             rel = path.relative_to(options.output).as_posix()
             if path.is_file() and rel != MANIFEST and rel not in files and not rel.startswith(owned):
-                files[rel] = (file_sha(path), path.stat().st_size, Unchanged(path))
+                files[rel] = (current.get(rel) or file_sha(path), path.stat().st_size, Unchanged(path))
                 kept = True
     return dict(sorted(files.items())), kept
 

@@ -7,7 +7,6 @@ build cache it by content hash and render products in parallel worker processes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ class ProductFiles:
     brief_id: str
     files: dict[str, bytes] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)  # template name -> sha256 read
+    pdf_pages: int | None = None  # None when no PDF was made
 
 
 def date_label(day: dt.date) -> str:
@@ -206,14 +206,14 @@ def render_product(
             "caveat": CAVEAT,
             "endnotes": NOTES_PLACEHOLDER,
             "downloads": downloads,
-            "pdf_href": f"{brief.id}.pdf" if options.pdf_for(brief.kind.value) else None,
+            "pdf_href": f"{brief.id}.pdf" if options.pdf_for(brief.kind) else None,
             "measure_columns": MEASURE_COLUMNS,
             "quantity_columns": QUANTITY_COLUMNS,
         }
         pages[medium] = render_page(env, "brief.html", context, citations, "partials/endnotes.html")
     product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
 
-    if options.pdf_for(brief.kind.value):
+    if options.pdf_for(brief.kind):
         if write_pdf is None:
             from .pdf import write_pdf
 
@@ -221,7 +221,7 @@ def render_product(
         # no input to the PDF, so that rewording what only the screen shows, such as a
         # digest's summary, leaves the PDF in the build cache.)
         embeddable = {k: v for k, v in product.files.items() if k.endswith(".svg")}
-        product.files[prefix + f"{brief.id}.pdf"] = write_pdf(
+        product.files[prefix + f"{brief.id}.pdf"], product.pdf_pages = write_pdf(
             pages["print"], page_dir=prefix, files=embeddable, options=options, brief=brief
         )
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
@@ -264,7 +264,7 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
             {
                 "brief": b,
                 "href": f"briefs/{b.id}/index.html",
-                "pdf_href": f"briefs/{b.id}/{b.id}.pdf" if options.pdf_for(b.kind.value) else None,
+                "pdf_href": f"briefs/{b.id}/{b.id}.pdf" if options.pdf_for(b.kind) else None,
                 "edition_label": date_label(b.edition),
             }
             for b in products
@@ -285,10 +285,6 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
             product.files[f"assets/{asset.name}"] = asset.read_bytes()
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
     return product
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 __all__ = ["ProductFiles", "escape", "render_index", "render_product"]

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -97,12 +98,19 @@ def output_signature(output: Path) -> dict[str, list[int]] | None:
 
 
 def _fsync(path: Path) -> None:
-    with contextlib.suppress(OSError):
+    """Flush `path` to disk. A failed flush (EIO, ENOSPC) raises, so that nothing is swapped
+    in on top of it; a folder the system will not open or flush (EINVAL) is passed over."""
+    try:
         fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+    finally:
+        os.close(fd)
 
 
 def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]

@@ -59,7 +59,6 @@ class Site:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._files: dict[str, str] = {}
-        self.build_number = 0
 
     def refresh(self) -> None:
         path = self.output / MANIFEST

@@ -8,11 +8,11 @@ prose must be one of its recorded (and therefore anchored) quantities.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import file_sha
 from .citations import figures
 from .load import Corpus
 from .models import Evidence, Quantity, SourceDocument
@@ -63,10 +63,6 @@ def quantities_of(doc: SourceDocument) -> list[Quantity]:
     return [q for m in doc.measures for q in m.quantities] + list(doc.quantities)
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
     report = SourceReport()
     for doc in corpus.documents:
@@ -87,7 +83,7 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
                     f"source file '{doc.source.file}' not found in {sources_dir}",
                 )
             )
-        elif sha256_file(path) != doc.source.sha256:
+        elif file_sha(path) != doc.source.sha256:
             cov.source_status = "changed"
             report.problems.append(
                 Problem(
@@ -95,7 +91,7 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
                     located.line_of(("source", "sha256")),
                     "source.sha256",
                     f"source file '{doc.source.file}' has changed since it was summarised "
-                    f"(SHA-256 is now {sha256_file(path)}): re-read it and update the summary",
+                    f"(SHA-256 is now {file_sha(path)}): re-read it and update the summary",
                 )
             )
         else:
