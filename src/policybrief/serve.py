@@ -199,12 +199,18 @@ def serve(
 ) -> None:
     """Build, serve and rebuild on change until Ctrl-C (or until `stop` is set)."""
     stop = stop or threading.Event()
-    rebuild(options)
-    _warm_up(options)
     site = Site(options.output)
     options.output.mkdir(parents=True, exist_ok=True)
+    # Bind first: a port in use is reported at once, not after a cold build. Requests wait
+    # in the listen queue until the first build is done and the server thread starts.
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site))
     server.daemon_threads = True
+    try:
+        rebuild(options)
+        _warm_up(options)
+    except BaseException:
+        server.server_close()
+        raise
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
     bound = server.server_address[1]
