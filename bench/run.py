@@ -76,7 +76,7 @@ class Run:
     peak_rss: int  # bytes: the process tree's summed PSS, at its peak
     other_load: float  # CPU time of other processes on the machine during the run, in cores
     built: int = 0
-    max_rss: int = 0  # bytes: the largest single process's peak resident set
+    max_rss: int = 0  # bytes: the largest peak resident set (VmHWM) of a process of this run
 
 
 @dataclass
@@ -137,12 +137,22 @@ def _tree(root: int) -> list[int]:
     return tree
 
 
-def _tree_pss(root: int) -> int:
-    total = 0
+def _hwm(pid: int) -> int:
+    """The process's own peak resident set so far (VmHWM), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(summed PSS of the tree, the largest peak RSS of any process in it)."""
+    total = largest = 0
     for pid in _tree(root):
         with contextlib.suppress(OSError, ValueError, IndexError):
             total += _pss(pid)
-    return total
+            largest = max(largest, _hwm(pid))
+    return total, largest
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[Run, str]:
@@ -153,16 +163,17 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[Run, str]:
     busy0, _ = _cpu_ticks()
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = max_rss = 0
     stop = threading.Event()
 
     def sample() -> None:
         # Reading a process's PSS walks its page tables under its memory lock: often enough
         # to see the plateaus (a worker's memory climbs over seconds), rarely enough not to
         # slow the build down (at 20 reads a second it did, by half).
-        nonlocal peak
+        nonlocal peak, max_rss
         while not stop.wait(0.5):
-            peak = max(peak, _tree_pss(process.pid))
+            pss, largest = _tree_memory(process.pid)
+            peak, max_rss = max(peak, pss), max(max_rss, largest)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -181,7 +192,6 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[Run, str]:
     for line in (out + err).splitlines():
         if line.startswith("Done: built "):
             built = int(line.split()[2])
-    max_rss = max(after.ru_maxrss, 0) * 1024  # the largest child so far, in this process's life
     return Run(seconds, cpu, peak, round(other, 2), built, max_rss), out + err
 
 
