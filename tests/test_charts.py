@@ -316,6 +316,11 @@ def test_quantities_cut_a_group_too_big_for_a_page() -> None:
     assert {row[0] for row in chart.data_summary.rows} == {"huge units"}
     assert "the chart shows 40 of 57 figures (the first 40 of the largest group, huge units)" in chart.caption
     assert chart.height_cm <= charts.MAX_HEIGHT_CM
+    # The alt text says the same: 2 figures in the group left out, 15 more of the cut one.
+    assert (
+        "Not shown, for room: 2 figures in 1 group (small units) and 15 more figures of huge units"
+        in chart.alt
+    )
 
 
 def test_quantities_at_the_cap_are_not_cut() -> None:
@@ -365,22 +370,35 @@ def test_real_content_renders_when_present() -> None:
         assert chart.height_cm <= charts.MAX_HEIGHT_CM
 
 
-def test_timeline_keeps_to_a_page_and_says_what_it_leaves_out() -> None:
+@pytest.mark.parametrize("title_words", [1, 12])
+def test_timeline_keeps_to_a_page_and_says_what_it_leaves_out(title_words: int) -> None:
+    # Short titles take one line a row, long ones two: the cap is on the chart's height.
     provinces = ["CN-SD", "CN-ZJ", "CN-HN", "CN-JX", "CN-SH", "CN-TJ"]
-    n = charts.TL_MAX_ROWS + 6
+    n = 40
+    title = " ".join(["programme"] * title_words)
     measures = [
         synthetic.measure(
-            f"plan-{k:02d}", provinces[k % 6], "governance/plan", ["talent"], 2000 + k, 2000 + k + 2
+            f"plan-{k:02d}",
+            provinces[k % 6],
+            "governance/plan",
+            ["talent"],
+            2000 + k,
+            2000 + k + 2,
+            title=f"Plan {k:02d} {title}",
         )
         for k in range(n)
     ]
     corpus = synthetic.corpus([synthetic.document("plans", measures)])
     chart = render(corpus, ["timeline"], Filters(documents=["plans"]))["timeline"]
-    assert chart.height_cm <= 24.0
-    # The most recent plans are drawn: the six earliest (2000-2005) are left out, and said so.
-    assert "2000–2002" not in chart.svg and "2005–2007" not in chart.svg
+    assert chart.height_cm <= charts.MAX_HEIGHT_CM
+    match = re.search(rf"the (\d+) most recent of {n} plans and programmes", chart.caption)
+    assert match, chart.caption
+    shown = int(match.group(1))
+    assert 0 < shown < n
+    assert f"Timeline of {shown} of {n} plans and programmes" in chart.alt
+    # The most recent plans are drawn, the earlier ones are not.
     assert f"{2000 + n - 1}–{2000 + n + 1}" in chart.svg
-    assert f"the {charts.TL_MAX_ROWS} most recent of {n} plans and programmes" in chart.caption
-    assert f"Timeline of {charts.TL_MAX_ROWS} of {n} plans and programmes" in chart.alt
+    assert f"{2000 + n - shown}–{2000 + n - shown + 2}" in chart.svg
+    assert f"{2000 + n - shown - 1}–{2000 + n - shown + 1}" not in chart.svg
     # Its data table still lists every plan.
     assert len(chart.data_summary.rows) == n

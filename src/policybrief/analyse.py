@@ -442,6 +442,11 @@ class TimelineItem:
     inferred: bool  # the period is the analyst's inference, not stated by the source
 
     @property
+    def first_year(self) -> int | None:
+        """The start year, else the end year ("by 2025"); None when undated."""
+        return self.start if self.start is not None else self.end
+
+    @property
     def period_label(self) -> str:
         if self.start is not None and self.end is not None:
             text = str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
@@ -498,10 +503,9 @@ def timeline(sel: Selection) -> Timeline:
         )
 
     def key(item: TimelineItem) -> tuple[object, ...]:
-        first = item.start if item.start is not None else item.end
         return (
             ranks.level(item.level),
-            first if first is not None else 9999,
+            item.first_year if item.first_year is not None else 9999,
             ranks.jur(item.jurisdiction.code),
             item.key,
         )

@@ -364,22 +364,43 @@ def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
 # --------------------------------------------------------------------------- (b) timeline
 
 
-#: Bars a timeline has room for: about 22 cm of a page with two-line labels.
-TL_MAX_ROWS = 34
+TL_LINE_CM = 0.52  # one row of the timeline
+TL_TWO_LINE_EXTRA = 0.3  # lines added above and below a row whose label wraps
+
+
+def _tl_label(item: TimelineItem) -> str:
+    text = item.label[:1].upper() + item.label[1:]
+    if item.level is not Level.national and not text.startswith(item.jurisdiction.name_en):
+        text = f"{item.jurisdiction.name_en}: {text}"
+    return _wrap(text, 42, 2)
+
+
+def _tl_extra(item: TimelineItem) -> float:
+    return TL_TWO_LINE_EXTRA if "\n" in _tl_label(item) else 0.0
+
+
+def _tl_height(lines: float) -> float:
+    """The chart's height for rows taking `lines` lines in all (headers included)."""
+    return 0.6 + (lines - 1.0 + 1.1) * TL_LINE_CM + 1.5
 
 
 def timeline_shown(items: Sequence[TimelineItem]) -> tuple[TimelineItem, ...]:
-    """The plans the chart has room for: all of them up to TL_MAX_ROWS, else the most recent
-    by first year (ties in the timeline's own order), shown in that order. A chart cut off at
-    the page's foot would drop rows silently; this drops them with a note in the caption."""
-    if len(items) <= TL_MAX_ROWS:
+    """The plans the chart has room for (MAX_HEIGHT_CM, with each level's header row and
+    the extra room of two-line labels): all of them, else the most recent by first year
+    (ties in the timeline's own order), shown in the timeline's order. A chart cut off at the
+    page's foot would drop rows silently; this drops them with a note in the caption."""
+    cost = [1.0 + 2 * _tl_extra(i) for i in items]
+    if _tl_height(sum(cost) + len({i.level for i in items})) <= MAX_HEIGHT_CM:
         return tuple(items)
-
-    def first_year(i: TimelineItem) -> int:
-        return i.start if i.start is not None else (i.end or 0)
-
-    order = sorted(range(len(items)), key=lambda k: (-first_year(items[k]), k))
-    keep = set(order[:TL_MAX_ROWS])
+    keep: set[int] = set()
+    lines, levels = 0.0, set()
+    for k in sorted(range(len(items)), key=lambda k: (-(items[k].first_year or 0), k)):
+        more = cost[k] + (items[k].level not in levels)
+        if _tl_height(lines + more) > MAX_HEIGHT_CM:
+            break
+        keep.add(k)
+        lines += more
+        levels.add(items[k].level)
     return tuple(item for k, item in enumerate(items) if k in keep)
 
 
@@ -389,10 +410,10 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
     if not tl.items:
         return None
     shown = timeline_shown(tl.items)
+    levels = [lvl for lvl in tl.levels if any(i.level is lvl for i in shown)]
     rows: list[tuple[str, Level | TimelineItem]] = []
-    for level in tl.levels:
-        if any(item.level is level for item in shown):
-            rows.append(("header", level))
+    for level in levels:
+        rows.append(("header", level))
         rows.extend(("item", item) for item in shown if item.level is level)
 
     years = [y for i in shown for y in (i.start, i.end) if y is not None]
@@ -401,23 +422,16 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
     x_min = lo - 0.6
     x_max = hi + 1 + (1.6 if has_open else 0.4)
 
-    def label(item: TimelineItem) -> str:
-        text = item.label[:1].upper() + item.label[1:]
-        if item.level is not Level.national and not text.startswith(item.jurisdiction.name_en):
-            text = f"{item.jurisdiction.name_en}: {text}"
-        return _wrap(text, 42, 2)
-
-    # Row centres in "lines": a two-line label gets half a line more on each side.
+    # Row centres in "lines": a two-line label gets a little more room on each side.
     ys: list[float] = []
     y = 0.0
     for _kind, obj in rows:
-        extra = 0.3 if isinstance(obj, TimelineItem) and "\n" in label(obj) else 0.0
+        extra = _tl_extra(obj) if isinstance(obj, TimelineItem) else 0.0
         y += extra
         ys.append(y)
         y += 1.0 + extra
     y_end = y - 1.0
-    line_cm = 0.52
-    height = 0.6 + (y_end + 1.1) * line_cm + 1.5
+    height = _tl_height(y)
 
     with style.chart_style():
         fig = _figure(style.WIDTH_CM, height)
@@ -431,7 +445,7 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
                 continue
             assert isinstance(obj, TimelineItem)
             item = obj
-            tick_labels.append(_plain(label(item)))
+            tick_labels.append(_plain(_tl_label(item)))
             colour = style.LEVEL_COLOURS[item.level.value]
             edge = style.mix(colour, "#000000", 0.45)
             common = {
@@ -508,9 +522,7 @@ def timeline_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart | 
             fontsize=style.SMALL_PT,
             color=style.MUTED,
         )
-        handles: list[Patch | Line2D] = [
-            _level_patch(lvl) for lvl in tl.levels if any(i.level is lvl for i in shown)
-        ]
+        handles: list[Patch | Line2D] = [_level_patch(lvl) for lvl in levels]
         if has_open:
             handles.append(
                 Line2D(
@@ -574,7 +586,7 @@ def _timeline_text(
         by_level.setdefault(item.level, []).append(item)
 
     def first_year(i: TimelineItem) -> int:
-        return i.start if i.start is not None else (i.end or 0)
+        return i.first_year or 0  # every item in a timeline is dated
 
     sentences = []
     starts = {lvl: min(first_year(i) for i in group) for lvl, group in by_level.items()}
@@ -785,7 +797,6 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
             handletextpad=0.4,
             columnspacing=1.5,
         )
-        items = [q for g in groups for q in g.items]
         alt, caption = _quantities_text(groups, all_groups, skipped, tax)
         svg = _svg(fig, "quantities", alt)
     table = DataTable(
@@ -809,7 +820,8 @@ def quantities_chart(sel: Selection, taxonomy: Taxonomy | None = None) -> Chart 
         svg,
         alt,
         caption,
-        _source([q.document.id for q in items]),
+        # Every figure the caption's finding counts, drawn or not.
+        _source([q.document.id for g in all_groups for q in g.items]),
         table,
         style.WIDTH_CM,
         round(height, 2),
@@ -946,11 +958,16 @@ def _quantities_text(
         f"they count; marker shape and colour show the kind. " + "; ".join(parts) + "."
     )
     if n < total:
-        left_out = total - n
-        alt += f" Not shown, for room: {_plural(left_out, 'figure')}"
+        # Whole groups left out, and the rest of a group cut short (when one is).
+        in_hidden = sum(len(g.items) for g in hidden)
+        places = []
         if hidden:
-            alt += f" in {_plural(len(hidden), 'group')} ({', '.join(g.counts for g in hidden)})"
-        alt += f"; the figures data file lists all {total}."
+            names = ", ".join(g.counts for g in hidden)
+            places.append(f"{_plural(in_hidden, 'figure')} in {_plural(len(hidden), 'group')} ({names})")
+        if total - n - in_hidden:
+            cut = next(g for g in all_groups if (g.counts, g.unit) in shown_keys)
+            places.append(f"{_plural(total - n - in_hidden, 'more figure')} of {cut.counts}")
+        alt += f" Not shown, for room: {_join(places)}; the figures data file lists all {total}."
     if skipped:
         alt += f" Not plotted (zero or negative): {', '.join(q.quantity.id for q in skipped)}."
     return alt, caption

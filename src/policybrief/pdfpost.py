@@ -192,7 +192,7 @@ class StructTree:
         The span of an element is the (first, last) index of its content in that list; an
         element without content has an empty span (first > last).
         """
-        pages = {page.obj.objgen: number for number, page in enumerate(self.doc.pages)}
+        pages = {page.obj.objgen: number for number, page in enumerate(self.pages)}
         events: list[tuple[int, int]] = []
         spans: dict[tuple[int, int], tuple[int, int]] = {}
 
