@@ -284,8 +284,8 @@ def test_charts_drawn_from_document_stubs_are_the_same() -> None:
     """The chart cache keys charts by what they are drawn from, documents reduced to id and
     subject: drawing from the stubs must give exactly the charts of the full selection."""
     from policybrief.analyse import select
+    from policybrief.charts import chart_input as _chart_view
     from policybrief.charts import render_charts
-    from policybrief.pipeline import _chart_view
     from policybrief.products import CHART_VIEWS
 
     corpus = load_corpus(ROOT / "content")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from .models import (
     LEVEL_ORDER,
@@ -69,10 +69,19 @@ def shorten(text: str, limit: int = SHORT_TITLE_CHARS) -> str:
 
 
 @dataclass(frozen=True)
+class DocumentRef:
+    """The source document a measure or figure comes from, as far as a comparison needs it:
+    to cite it. (Comparisons and charts are cached on what they read; a summary's wording
+    is not part of that.)"""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class MeasureRef:
     """A measure with what it needs to be placed and cited."""
 
-    document: SourceDocument
+    document: DocumentRef
     measure: Measure
     jurisdiction: Jurisdiction
     # The provincial-level division it lies in (itself if provincial); None at national level.
@@ -108,7 +117,7 @@ class MeasureRef:
 
 @dataclass(frozen=True)
 class QuantityRef:
-    document: SourceDocument
+    document: DocumentRef
     measure: Measure | None  # None for a document-level figure (context, anecdote)
     quantity: Quantity
     # quantity.jurisdiction, else the measure's, else (for a firm's figure outside any
@@ -145,6 +154,20 @@ class Selection:
     @property
     def document_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.documents)
+
+
+class Compared(Protocol):
+    """What the comparisons below read of a selection: a `Selection`, or the charts' narrower
+    `policybrief.charts.ChartInput`."""
+
+    @property
+    def taxonomy(self) -> Taxonomy: ...
+
+    @property
+    def measures(self) -> tuple[MeasureRef, ...]: ...
+
+    @property
+    def quantities(self) -> tuple[QuantityRef, ...]: ...
 
 
 class _Ranks:
@@ -232,6 +255,7 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
     for doc in sorted(corpus.documents, key=lambda d: d.id):
         if wanted_docs is not None and doc.id not in wanted_docs:
             continue
+        ref = DocumentRef(doc.id)
         contributed = False
         for measure in doc.measures:
             jur = ranks.resolve(measure.jurisdiction, f"{doc.id}: measure {measure.id}")
@@ -243,14 +267,14 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
                 continue
             contributed = True
             if measure.status is Status.proposed:
-                proposals.append(MeasureRef(doc, measure, jur, ranks.province_of(jur)))
+                proposals.append(MeasureRef(ref, measure, jur, ranks.province_of(jur)))
                 continue
-            measures.append(MeasureRef(doc, measure, jur, ranks.province_of(jur)))
+            measures.append(MeasureRef(ref, measure, jur, ranks.province_of(jur)))
             for qty in measure.quantities:
                 q_jur = ranks.resolve(
                     qty.jurisdiction or measure.jurisdiction, f"{doc.id}: quantity {qty.id}"
                 )
-                quantities.append(QuantityRef(doc, measure, qty, q_jur, ranks.province_of(q_jur)))
+                quantities.append(QuantityRef(ref, measure, qty, q_jur, ranks.province_of(q_jur)))
         for qty in doc.quantities:
             if themes or filters.instruments:
                 continue
@@ -259,7 +283,7 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
             if not place_ok(q_jur):
                 continue
             contributed = True
-            quantities.append(QuantityRef(doc, None, qty, q_jur, ranks.province_of(q_jur)))
+            quantities.append(QuantityRef(ref, None, qty, q_jur, ranks.province_of(q_jur)))
         if contributed or not narrowed:
             documents.append(doc)
 
@@ -354,7 +378,7 @@ def _tabulate(
     return Matrix(tuple(rows), tuple(columns), cells, note)
 
 
-def _columns(sel: Selection, ranks: _Ranks) -> list[Axis]:
+def _columns(sel: Compared, ranks: _Ranks) -> list[Axis]:
     codes = sorted({m.column for m in sel.measures}, key=ranks.jur)
     national = [c for c in codes if ranks.jurisdictions[c].level is Level.national]
     provincial = [c for c in codes if ranks.jurisdictions[c].level is Level.provincial]
@@ -363,7 +387,7 @@ def _columns(sel: Selection, ranks: _Ranks) -> list[Axis]:
     return [_jurisdiction_axis(ranks.jurisdictions[c]) for c in national + provincial + other]
 
 
-def comparison_matrix(sel: Selection) -> Matrix:
+def comparison_matrix(sel: Compared) -> Matrix:
     """Themes × jurisdictions: national column first, then each provincial-level division.
 
     Municipal and zone measures count toward their province's column; each MeasureRef keeps
@@ -411,7 +435,7 @@ def instrument_by_level(sel: Selection) -> Matrix:
     )
 
 
-def measure_counts_by_province(sel: Selection) -> dict[str, int]:
+def measure_counts_by_province(sel: Compared) -> dict[str, int]:
     """Measures per provincial-level division (all of them, zeros included), for the map.
 
     Cities and zones count toward their province; national measures are on no tile.
@@ -470,7 +494,7 @@ def _is_plan(ref: MeasureRef) -> bool:
     return ref.measure.plan is not None or ref.measure.instrument in PLAN_INSTRUMENTS
 
 
-def timeline(sel: Selection) -> Timeline:
+def timeline(sel: Compared) -> Timeline:
     """Plans and programmes by level of government, with their start and end years."""
     ranks = _Ranks(sel.taxonomy)
     groups: dict[tuple[str, str], list[MeasureRef]] = defaultdict(list)
@@ -537,7 +561,7 @@ def _norm_counts(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def quantity_groups(sel: Selection) -> tuple[QuantityGroup, ...]:
+def quantity_groups(sel: Compared) -> tuple[QuantityGroup, ...]:
     """Quantities grouped by what they count and their unit.
 
     Groups follow their first figure's jurisdiction in taxonomy order (national first), so

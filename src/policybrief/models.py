@@ -14,6 +14,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .charts.kinds import KINDS as CHART_KINDS
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 # A verbatim phrase from the source: the content model allows a dozen words at most.
 Anchor = Annotated[str, Field(min_length=3, max_length=160)]
@@ -359,9 +361,8 @@ class SourceDocument(Strict):
 
 
 # Comparison views a brief can show (docs/briefs.md): tables and charts.
-ViewName = Literal[
-    "matrix", "heatmap", "timeline", "quantities", "tilemap", "targets", "alignment", "measures"
-]
+# The chart kinds come from their registry, so that a new kind is listed in one place.
+ViewName = Literal["matrix", *CHART_KINDS, "targets", "alignment", "measures"]  # type: ignore[valid-type]
 VIEW_NAMES: tuple[str, ...] = get_args(ViewName)
 
 

@@ -23,7 +23,6 @@ Incremental builds decide from content hashes, never from modification times:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import json
@@ -51,13 +50,15 @@ from .cache import (
     template_sha,
     tree_hashes,
 )
+from .charts import Chart, ChartInput, chart_input, render_charts
 from .options import Options
 from .problems import ContentError, Problem
 from .publish import MANIFEST, Unchanged, manifest_bytes, output_signature, publish
 
 if TYPE_CHECKING:
+    from .analyse import Selection
     from .load import Corpus
-    from .models import Brief, SourceDocument
+    from .models import Brief, Jurisdiction, SourceDocument, Taxonomy
 
 log = logging.getLogger("policybrief")
 
@@ -639,11 +640,11 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
         )
         return data, pages
 
-    def render_charts(selection: Any, views: list[str], taxonomy: Any) -> list[Any]:
+    def charts(selection: Selection, views: list[str], taxonomy: Taxonomy) -> list[Chart]:
         return _cached_charts(cache, selection, views, taxonomy)
 
     product = render_product(
-        w["corpus"], brief, options, w["edition"], write_pdf=write_pdf, render_charts=render_charts
+        w["corpus"], brief, options, w["edition"], write_pdf=write_pdf, render_charts=charts
     )
     entry = {
         "product": brief.id,
@@ -657,44 +658,12 @@ def _render_into_cache(brief: Brief, key: str) -> dict[str, Any]:
     return entry
 
 
-@dataclass(frozen=True)
-class _DocumentStub:
-    """A source document as the charts see it: its id and subject, nothing else."""
+def _chart_key(data: ChartInput, views: list[str]) -> str:
+    """The chart cache key: the views asked for and every field of the chart input (plus the
+    code and fonts that draw them). Jurisdictions by code: the taxonomy holds the rest."""
 
-    id: str
-    subject: str
-
-
-def _chart_view(selection: Any) -> Any:
-    """The selection with each document reduced to a stub. Charts drawn from it depend only
-    on what the stub keeps (plus measures, figures, jurisdictions and the taxonomy), which
-    is what the chart key hashes: rewording a summary leaves every chart in the cache."""
-    stubs = {d.id: _DocumentStub(d.id, d.subject) for d in selection.documents}
-
-    def stub(ref: Any) -> Any:
-        doc = stubs.get(ref.document.id) or _DocumentStub(ref.document.id, ref.document.subject)
-        return dataclasses.replace(ref, document=doc)
-
-    return dataclasses.replace(
-        selection,
-        documents=tuple(stubs.values()),
-        measures=tuple(map(stub, selection.measures)),
-        quantities=tuple(map(stub, selection.quantities)),
-        proposals=tuple(map(stub, selection.proposals)),
-    )
-
-
-def _chart_key(view: Any, views: list[str]) -> str:
-    def jur(j: Any) -> str | None:
+    def jur(j: Jurisdiction | None) -> str | None:
         return None if j is None else j.code
-
-    def measure(ref: Any) -> list[Any]:
-        return [
-            ref.document.id,
-            ref.measure.model_dump(mode="json"),
-            jur(ref.jurisdiction),
-            jur(ref.province),
-        ]
 
     w = _WORKER
     return key_of(
@@ -702,11 +671,11 @@ def _chart_key(view: Any, views: list[str]) -> str:
             "views": list(views),
             "code": w["code"],
             "fonts": w["fonts"],
-            "taxonomy": w["taxonomy"],
-            "filters": view.filters.model_dump(mode="json"),
-            "documents": [[d.id, d.subject] for d in view.documents],
-            "measures": [measure(r) for r in view.measures],
-            "proposals": [measure(r) for r in view.proposals],
+            "taxonomy": data.taxonomy.model_dump(mode="json"),
+            "measures": [
+                [r.document.id, r.measure.model_dump(mode="json"), jur(r.jurisdiction), jur(r.province)]
+                for r in data.measures
+            ],
             "quantities": [
                 [
                     q.document.id,
@@ -715,68 +684,24 @@ def _chart_key(view: Any, views: list[str]) -> str:
                     jur(q.jurisdiction),
                     jur(q.province),
                 ]
-                for q in view.quantities
+                for q in data.quantities
             ],
         }
     )
 
 
-class _Stored:
-    """A chart (or a part of one) read back from the cache: the same attributes, and the
-    values its properties had, without importing matplotlib to rebuild the class."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-
-def _to_json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in dir(type(value)):
-            if isinstance(getattr(type(value), name, None), property):
-                out[name] = _to_json(getattr(value, name))
-        return {"__object__": out}
-    if isinstance(value, tuple):
-        return {"__tuple__": [_to_json(v) for v in value]}
-    if isinstance(value, list):
-        return [_to_json(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot store {type(value).__name__} in the chart cache")
-
-
-def _from_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "__object__" in value:
-            return _Stored({k: _from_json(v) for k, v in value["__object__"].items()})
-        return tuple(_from_json(v) for v in value["__tuple__"])
-    if isinstance(value, list):
-        return [_from_json(v) for v in value]
-    return value
-
-
-def _cached_charts(cache: Cache, selection: Any, views: list[str], taxonomy: Any) -> list[Any]:
-    view = _chart_view(selection)
-    key = _chart_key(view, views)
+def _cached_charts(cache: Cache, selection: Selection, views: list[str], taxonomy: Taxonomy) -> list[Chart]:
+    data = chart_input(selection, taxonomy)
+    key = _chart_key(data, views)
     entry = cache.get_entry("charts", key)
     if entry is not None:
-        data = cache.get_blob(entry["blob"][0])
-        if data is not None:
-            return [_from_json(c) for c in json.loads(data)]
-    from .charts import render_charts
-
-    try:
-        charts = render_charts(view, views, taxonomy)
-    except (AttributeError, TypeError):
-        # The charts read more of a document than the stub holds: draw them from the whole
-        # selection, and do not cache what the key does not describe.
-        return render_charts(selection, views, taxonomy)  # type: ignore[no-any-return]
-    try:
-        data = json.dumps([_to_json(c) for c in charts], sort_keys=True).encode()
-    except TypeError:
-        return charts  # type: ignore[no-any-return]
-    cache.put_entry("charts", key, {"blob": [cache.put_blob(data), len(data)]})
-    return charts  # type: ignore[no-any-return]
+        blob = cache.get_blob(entry["blob"][0])
+        if blob is not None:
+            return [Chart.from_json(c) for c in json.loads(blob)]
+    charts = render_charts(data, views, taxonomy)
+    blob = json.dumps([c.to_json() for c in charts], sort_keys=True).encode()
+    cache.put_entry("charts", key, {"blob": [cache.put_blob(blob), len(blob)]})
+    return charts
 
 
 def _render(

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import __version__
+from .charts.kinds import KINDS
 from .citations import cited_ids
 from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
 from .load import Corpus
@@ -36,7 +37,8 @@ KIND_LABELS = {
     BriefKind.thematic: "Thematic brief",
     BriefKind.digest: "Source digest",
 }
-CHART_VIEWS = ("heatmap", "timeline", "quantities", "tilemap")
+#: The views that are charts (policybrief.charts.kinds lists them).
+CHART_VIEWS = KINDS
 
 
 @dataclass

@@ -1,0 +1,181 @@
+"""The heatmap: measures by theme (rows) × jurisdiction (national, then provinces)."""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.patches import Rectangle
+
+from .. import chartstyle as style
+from ..analyse import LEVEL_LABELS, Matrix, comparison_matrix
+from ..models import Level, Taxonomy
+from . import draw
+from .chart import Chart, ChartInput, DataTable
+from .words import join, lower_first, plural, source, wrap
+
+
+def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
+    """Measures by theme (rows) × jurisdiction (national, then provinces), as counts."""
+    matrix = comparison_matrix(sel)
+    if not matrix.rows or not matrix.columns:
+        return None
+    counts = matrix.counts
+    n_rows, n_cols = len(matrix.rows), len(matrix.columns)
+    vmax = max(max(row) for row in counts) or 1
+
+    row_labels = [wrap(r.label, 34) for r in matrix.rows]
+    two_line_rows = any("\n" in lbl for lbl in row_labels)
+    row_h = 0.74 if two_line_rows else 0.52
+    avail = style.WIDTH_CM - 4.6
+    rotate = avail / n_cols < 1.45
+    col_labels = []
+    for col in matrix.columns:
+        name = col.label if rotate else wrap(col.label, 10)
+        zh = col.label_zh if col.level is not Level.national else None
+        if rotate:
+            col_labels.append(f"{name} {zh}" if zh else name)
+        else:
+            col_labels.append(f"{name}\n{zh}" if zh else name)
+    header_cm = 2.9 if rotate else 1.6
+    height = header_cm + n_rows * row_h + 1.1
+
+    with style.chart_style():
+        fig = draw.figure(style.WIDTH_CM, height)
+        ax = fig.add_subplot()
+        for r in range(n_rows):
+            for c in range(n_cols):
+                n = counts[r][c]
+                # Log shading: a national column of 18 must not wash out a province's 1 and 2.
+                shade = 0.18 + 0.82 * math.log1p(n) / math.log1p(vmax) if vmax > 1 else 0.6
+                fill = style.mix(*style.COUNT_RAMP, shade) if n else "#ffffff"
+                ax.add_patch(
+                    Rectangle(
+                        (c - 0.5, r - 0.5),
+                        1,
+                        1,
+                        facecolor=fill,
+                        edgecolor=style.GRID,
+                        linewidth=0.5,
+                    )
+                )
+                if n:
+                    ax.text(
+                        c,
+                        r,
+                        str(n),
+                        ha="center",
+                        va="center",
+                        color=style.text_on(fill),
+                        fontsize=style.BASE_PT,
+                    )
+        # A band above each column in its level's colour (and hatch): national vs provincial.
+        for c, col in enumerate(matrix.columns):
+            level = col.level or Level.provincial
+            patch = draw.level_patch(level)
+            ax.add_patch(
+                Rectangle(
+                    (c - 0.46, -0.86),
+                    0.92,
+                    0.26,
+                    facecolor=patch.get_facecolor(),
+                    edgecolor=patch.get_edgecolor(),
+                    hatch=patch.get_hatch(),
+                    linewidth=0.5,
+                    clip_on=False,
+                )
+            )
+        national = [c for c, col in enumerate(matrix.columns) if col.level is Level.national]
+        if national and n_cols > 1:
+            x = national[-1] + 0.5
+            ax.plot([x, x], [-0.5, n_rows - 0.5], color=style.TEXT, linewidth=1.2, solid_capstyle="butt")
+        ax.set_xlim(-0.5, n_cols - 0.5)
+        ax.set_ylim(n_rows - 0.5, -0.9)
+        ax.xaxis.tick_top()
+        ax.set_xticks(
+            range(n_cols),
+            [draw.plain(lbl) for lbl in col_labels],
+            rotation=55 if rotate else 0,
+            ha="left" if rotate else "center",
+            rotation_mode="anchor" if rotate else "default",
+        )
+        ax.tick_params(axis="x", length=0, pad=2)
+        ax.set_yticks(range(n_rows), [draw.plain(lbl) for lbl in row_labels])
+        ax.tick_params(axis="y", length=0, pad=3)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        levels_present = sorted(
+            {col.level for col in matrix.columns if col.level},
+            key=lambda lvl: list(Level).index(lvl),
+        )
+        handles = [draw.level_patch(lvl) for lvl in levels_present]
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncol=len(handles) + 1,
+            handlelength=1.6,
+            handleheight=0.9,
+            title=None,
+            labels=[f"{LEVEL_LABELS[lvl]} column" for lvl in levels_present],
+        )
+        alt, caption = _heatmap_text(matrix)
+        svg = draw.svg(fig, "heatmap", alt)
+    table = DataTable(
+        ("Theme", *(c.label for c in matrix.columns)),
+        tuple((r.label, *(str(n) for n in counts[i])) for i, r in enumerate(matrix.rows)),
+    )
+    docs = [m.document.id for m in sel.measures]
+    return Chart("heatmap", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2))
+
+
+def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
+    counts = matrix.counts
+    nat = [c for c, col in enumerate(matrix.columns) if col.level is Level.national]
+    prov = [c for c, col in enumerate(matrix.columns) if col.level is not Level.national]
+    nat_by = [sum(row[c] for c in nat) for row in counts]
+    prov_by = [sum(row[c] for c in prov) for row in counts]
+    labels = [r.label for r in matrix.rows]
+
+    sentences: list[str] = []
+    leaders: list[int] = []
+    if prov and any(prov_by):
+        top = max(prov_by)
+        leaders = [i for i, n in enumerate(prov_by) if n == top][:3]
+        named = join([f"{lower_first(labels[i])} ({prov_by[i]})" for i in leaders])
+        who = "Provincial-level measures" if len(prov) > 1 else f"{matrix.columns[prov[0]].label}'s measures"
+        sentences.append(f"{who} concentrate on {named}")
+    if nat and any(nat_by):
+        only_nat = [labels[i] for i in range(len(labels)) if nat_by[i] and not prov_by[i]]
+        if only_nat and prov:
+            sentences.append(f"only national measures cover {join([lower_first(t) for t in only_nat])}")
+        elif not prov:
+            top = max(nat_by)
+            nat_leaders = [labels[i] for i, n in enumerate(nat_by) if n == top][:3]
+            sentences.append(
+                f"National measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
+            )
+    if nat and prov:
+        # Leaders are already named; the rest (three at most) complete the contrast.
+        only_prov = [
+            labels[i] for i in range(len(labels)) if prov_by[i] and not nat_by[i] and i not in leaders
+        ][:3]
+        if only_prov:
+            verb = "appears" if len(only_prov) == 1 else "appear"
+            sentences.append(
+                f"{join([lower_first(t) for t in only_prov])} {verb} only in provincial-level measures"
+            )
+    caption = "; ".join(sentences)
+    caption = (caption[:1].upper() + caption[1:] + ".") if caption else "Measures by theme and jurisdiction."
+
+    n_measures = len(matrix.measure_ids)
+    parts = []
+    for c, col in enumerate(matrix.columns):
+        cells = [f"{matrix.rows[r].label} {counts[r][c]}" for r in range(len(matrix.rows)) if counts[r][c]]
+        name = col.label if col.level is not Level.national else "National"
+        parts.append(f"{name}: {', '.join(cells)}")
+    alt = (
+        f"Heatmap of the number of measures by theme (rows) and jurisdiction (columns); "
+        f"{plural(n_measures, 'measure')} in all, a measure with several themes counted in each. "
+        + "; ".join(parts)
+        + ". Cities and zones count toward their province. Blank cells: no measure reported."
+    )
+    return alt, caption

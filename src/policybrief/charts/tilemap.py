@@ -1,0 +1,197 @@
+"""The tile map: China's provincial-level divisions as equal tiles, shaded by the number of
+measures reported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.patches import Patch, Rectangle
+
+from .. import chartstyle as style
+from ..analyse import measure_counts_by_province
+from ..models import Jurisdiction, Level, Taxonomy
+from . import draw
+from .chart import Chart, ChartInput, DataTable
+from .words import join_some, plural, source
+
+
+def _classes(max_count: int) -> list[tuple[int, int]]:
+    """Count classes for the map: one per value up to 4, else doubling (1, 2–3, 4–7, …)."""
+    if max_count <= 4:
+        return [(n, n) for n in range(1, max_count + 1)]
+    classes, low = [], 1
+    while low <= max_count:
+        classes.append((low, min(2 * low - 1, max_count)))
+        low *= 2
+    return classes
+
+
+def _class_label(c: tuple[int, int]) -> str:
+    low, high = c
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
+    """China's provincial-level divisions as equal tiles, shaded by number of measures."""
+    tax = taxonomy or sel.taxonomy
+    counts = measure_counts_by_province(sel)
+    provinces = [j for j in tax.jurisdictions if j.level is Level.provincial and j.tile]
+    if not provinces or not any(counts.get(p.code, 0) for p in provinces):
+        return None
+    max_count = max(counts.values())
+    classes = _classes(max_count)
+    shades = [
+        style.mix(*style.MAP_RAMP, i / (len(classes) - 1) if len(classes) > 1 else 0.55)
+        for i in range(len(classes))
+    ]
+
+    def shade(n: int) -> str:
+        for c, colour in zip(classes, shades, strict=True):
+            if c[0] <= n <= c[1]:
+                return colour
+        return shades[-1]
+
+    rows = [p.tile[0] for p in provinces if p.tile]
+    cols = [p.tile[1] for p in provinces if p.tile]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    n_r, n_c = r1 - r0 + 1, c1 - c0 + 1
+    tile_cm = min(1.2, 10.6 / n_c)
+    map_w, map_h = n_c * tile_cm, n_r * tile_cm
+    width = style.WIDTH_CM
+    height = map_h + 1.4
+    national_n = sum(1 for m in sel.measures if m.level is Level.national)
+
+    with style.chart_style():
+        fig = draw.figure(width, height, constrained=False)
+        left = 0.3 / width
+        ax = fig.add_axes((left, 0.4 / height, map_w / width, map_h / height))
+        ax.set_xlim(c0 - 0.5, c1 + 0.5)
+        ax.set_ylim(r1 + 0.5, r0 - 0.5)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        gap = 0.06
+        for p in provinces:
+            assert p.tile is not None
+            r, c = p.tile
+            n = counts.get(p.code, 0)
+            fill = shade(n) if n else style.EMPTY_FILL
+            ax.add_patch(
+                Rectangle(
+                    (c - 0.5 + gap, r - 0.5 + gap),
+                    1 - 2 * gap,
+                    1 - 2 * gap,
+                    facecolor=fill,
+                    edgecolor=style.mix(fill, "#000000", 0.35) if n else style.EMPTY_EDGE,
+                    linewidth=0.8 if n else 0.7,
+                    linestyle="solid" if n else (0, (2, 1.5)),
+                )
+            )
+            colour = style.text_on(fill) if n else style.MUTED
+            ax.text(
+                c,
+                r - 0.24,
+                p.code.split("-")[-1],
+                ha="center",
+                va="center",
+                fontsize=style.SMALL_PT,
+                fontweight="bold",
+                color=colour,
+            )
+            ax.text(
+                c,
+                r + 0.02,
+                p.short_zh or p.name_zh,
+                ha="center",
+                va="center",
+                fontsize=style.SMALL_PT,
+                color=colour,
+            )
+            ax.text(
+                c,
+                r + 0.27,
+                str(n) if n else "–",
+                ha="center",
+                va="center",
+                fontsize=style.SMALL_PT - 0.5,
+                color=colour,
+            )
+        handles = [
+            Patch(
+                facecolor=style.EMPTY_FILL,
+                edgecolor=style.EMPTY_EDGE,
+                linestyle=(0, (2, 1.5)),
+                label="none reported",
+            )
+        ] + [
+            Patch(
+                facecolor=colour,
+                edgecolor=style.mix(colour, "#000000", 0.35),
+                label=_class_label(c),
+            )
+            for c, colour in zip(classes, shades, strict=True)
+        ]
+        legend_x = (0.3 + map_w + 0.5) / width
+        fig.legend(
+            handles=handles,
+            title="Measures reported",
+            loc="upper left",
+            bbox_to_anchor=(legend_x, 1 - 0.4 / height),
+            handlelength=1.6,
+            handleheight=1.2,
+            alignment="left",
+        )
+        note = (
+            "Each square is one provincial-level\ndivision (not to scale). Cities and\n"
+            "zones count toward their province."
+        )
+        if national_n:
+            note += f"\nNational level (not on the map):\n{plural(national_n, 'measure')}."
+        fig.text(
+            legend_x,
+            0.4 / height,
+            draw.plain(note),
+            ha="left",
+            va="bottom",
+            fontsize=style.SMALL_PT,
+            color=style.MUTED,
+            linespacing=1.35,
+        )
+        alt, caption = _tilemap_text(counts, provinces, national_n)
+        svg = draw.svg(fig, "tilemap", alt)
+    table = DataTable(
+        ("Code", "Provincial-level division", "Chinese name", "Measures"),
+        tuple((p.code, p.name_en, p.name_zh, str(counts.get(p.code, 0))) for p in provinces),
+    )
+    docs = [m.document.id for m in sel.measures if m.province is not None]
+    return Chart("tilemap", svg, alt, caption, source(docs), table, width, round(height, 2))
+
+
+def _tilemap_text(
+    counts: dict[str, int], provinces: Sequence[Jurisdiction], national_n: int
+) -> tuple[str, str]:
+    names = {p.code: p.name_en for p in provinces}
+    order = {p.code: i for i, p in enumerate(provinces)}
+    reporting = sorted((c for c in names if counts.get(c, 0)), key=lambda c: (-counts[c], order[c]))
+    total = len(provinces)
+    top = counts[reporting[0]]
+    leaders = [c for c in reporting if counts[c] == top]
+    lead = join_some([names[c] for c in leaders])
+    caption = (
+        f"{len(reporting)} of {total} provincial-level divisions report measures in these "
+        f"documents, led by {lead} ({top}); the other {total - len(reporting)} report none here"
+    )
+    if national_n:
+        caption += (
+            f"; {plural(national_n, 'national measure')} "
+            f"{'is' if national_n == 1 else 'are'} counted apart, off the map"
+        )
+    caption += "."
+    alt = (
+        f"Tile map of China's {total} provincial-level divisions, one equal square each, "
+        f"shaded by the number of measures reported: "
+        + ", ".join(f"{names[c]} {counts[c]}" for c in reporting)
+        + f". The other {total - len(reporting)}: none reported in these documents."
+    )
+    if national_n:
+        alt += f" Not on the map: {plural(national_n, 'national measure')}."
+    return alt, caption
