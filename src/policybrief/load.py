@@ -126,6 +126,8 @@ def _load_front_matter(
     text = _read(path, root, problems)
     if text is None:
         return None
+    if model is SourceDocument:
+        problems.extend(_review_markers(rel, text))
     try:
         fm = split_front_matter(text)
     except YamlError as exc:
@@ -150,6 +152,16 @@ def _load_front_matter(
         )
         return None
     return (record, fm.meta) if record is not None else None
+
+
+def _review_markers(rel: str, text: str) -> list[Problem]:
+    """A drafted summary's unconfirmed guesses: each is an error until a person resolves it."""
+    from .draft.markers import MARKER, find_markers
+
+    return [
+        Problem(rel, line, "review", f"not reviewed: {what} (confirm or correct, then delete '{MARKER}')")
+        for line, what in find_markers(text)
+    ]
 
 
 def load_corpus(root: Path) -> Corpus:
