@@ -34,9 +34,26 @@ def _parser() -> argparse.ArgumentParser:
         "command",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve"],
+        choices=["build", "check", "serve", "draft"],
         help="build (default): render every brief; check: validate only; "
-        "serve: rebuild on change and serve on localhost",
+        "serve: rebuild on change and serve on localhost; "
+        "draft SOURCE: draft a summary from a raw source for review (docs/draft.md)",
+    )
+    parser.add_argument("source", nargs="?", type=Path, help="draft: the source file (text, HTML, PDF, Word)")
+    draft = parser.add_argument_group("draft")
+    draft.add_argument("--id", help="draft: the new summary's id (default: from the file name)")
+    draft.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="draft: score drafts of every summarised source against the reviewed summaries",
+    )
+    draft.add_argument(
+        "--llm", action="store_true", help="draft: also ask the language model set by POLICYBRIEF_LLM_URL"
+    )
+    draft.add_argument(
+        "--allow-remote-llm",
+        action="store_true",
+        help="draft: allow sending the source text to a model that is not on this machine",
     )
     parser.add_argument(
         "--project",
@@ -56,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "--sources",
         type=Path,
         metavar="DIR",
-        help="verify every evidence anchor against the source files in DIR",
+        help="verify every evidence anchor against the source files in DIR "
+        "(draft: where the source's text is stored; default PROJECT/sources)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="with --sources: fail unless every anchor is verified"
@@ -102,7 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("weasyprint", "fontTools", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
+    if args.command != "draft" and (args.source or args.id or args.evaluate or args.llm):
+        print("SOURCE, --id, --evaluate and --llm belong to the draft command", file=sys.stderr)
+        return EXIT_USAGE
     try:
+        if args.command == "draft":
+            from .draft.cli import run_draft
+
+            return run_draft(args, options)
         if args.command == "check":
             return _check(options, args.sources, args.strict, args.quiet)
         if args.command == "serve":

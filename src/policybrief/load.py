@@ -159,7 +159,7 @@ def _review_markers(rel: str, text: str) -> list[Problem]:
     from .draft.markers import MARKER, find_markers
 
     return [
-        Problem(rel, line, "review", f"not reviewed: {what} (confirm or correct, then delete '{MARKER}')")
+        Problem(rel, line, "review", f"{what} [confirm or correct, then delete '{MARKER}']")
         for line, what in find_markers(text)
     ]
 

@@ -22,5 +22,7 @@ def find_markers(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), start=1):
         match = _MARKER_RE.search(line)
         if match:
-            what = match.group(1).strip().rstrip("\"'").strip() or "confirm this line"
-            yield number, what
+            what = match.group(1).strip()
+            if line[: match.start()].rstrip().endswith('"'):  # the marker is a quoted value
+                what = what.removesuffix('"').strip()
+            yield number, what or "confirm this line"

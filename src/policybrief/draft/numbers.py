@@ -238,10 +238,8 @@ def _english_figure(text: str, masked: str, m: re.Match[str]) -> Figure | None:
     if before_words[-1:] == ["per"]:
         return None  # "392 units per 10,000 workers": the denominator of a rate
     if kind == "word" and (
-        (before_words[-1:]
-        and before_words[-1] in {"the", "these", "those", "both", "all"})
-        or (masked[max(0, n_start - 1) : n_start] in "\"“'‘"
-        and n_start > 0)
+        (before_words[-1:] and before_words[-1] in {"the", "these", "those", "both", "all"})
+        or (masked[max(0, n_start - 1) : n_start] in "\"“'‘" and n_start > 0)
     ):
         return None  # "the two industries", '"five basics"': a reference or a name, not a count
 

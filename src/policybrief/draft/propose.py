@@ -221,15 +221,20 @@ def guess_kind(
         return "baseline", "the starting point of a change ('from …')"
     if re.search(r"\bto (?:the )?$", before[-8:]) and re.search(r"\bfrom\b", before):
         return "result", "the end point of a change ('… to')"
-    target = _EN_TARGET.search(sentence)
-    baseline = _EN_BASELINE.search(sentence)
-    result = _EN_RESULT.search(sentence)
-    if target:
-        return "target", f"'{target.group(0)}' reads as a goal"
-    if baseline:
-        return "baseline", f"'{baseline.group(0).strip(', ')}' describes a starting level"
-    if result:
-        return "result", f"'{result.group(0)}' reports something achieved"
+    # The cue nearest the figure decides: a long sentence often mixes what was done with
+    # what is planned. Cues after the figure count for less than cues before it.
+    best: tuple[float, str, str] | None = None
+    for kind, pattern, says in (
+        ("target", _EN_TARGET, "reads as a goal"),
+        ("baseline", _EN_BASELINE, "describes a starting level"),
+        ("result", _EN_RESULT, "reports something achieved"),
+    ):
+        for cue in pattern.finditer(sentence):
+            distance = offset - cue.end() if cue.end() <= offset else (cue.start() - offset) * 1.5 + 20
+            if best is None or distance < best[0]:
+                best = (distance, kind, f"'{cue.group(0).strip(', ')}' {says}")
+    if best is not None:
+        return best[1], best[2]
     return "result", "no tense cue found: read as an achieved figure"
 
 

@@ -64,7 +64,7 @@ def render(
     ids = _Ids(doc_id)
     out: list[str] = ["---"]
     out.append(f"# Drafted by `policybrief draft` ({backend}) from {origin} on {dt.date.today():%Y-%m-%d}.")
-    out.append(f"# Every '{MARKER}' marks a guess: confirm or correct it, then delete the marker.")
+    out.append("# Each review marker (REVIEW and a colon) is a guess: confirm or correct it, then delete it.")
     out.append("# `policybrief check` lists what is left; the summary cannot be built until none is.")
     for body in p.unknown_bodies:
         out.append(

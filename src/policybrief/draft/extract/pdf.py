@@ -63,20 +63,23 @@ def _key(line: str) -> str:
 
 def clean_pages(pages: list[str]) -> str:
     page_lines = [[line for line in _lines(p) if line] for p in pages]
+    # A running head or foot is among the first or last two lines of most pages (PDFium may
+    # put a page's margin boxes after its body) and never a body line: body text that merely
+    # repeats (a list of similar items) also appears inside pages.
     edges: Counter[str] = Counter()
+    body: set[str] = set()
     for lines in page_lines:
         for line in {*lines[:2], *lines[-2:]}:
             edges[_key(line)] += 1
+        body.update(_key(line) for line in lines[2:-2])
     threshold = max(2, len(pages) // 2 + 1)
-    running = {key for key, n in edges.items() if n >= threshold}
+    running = {key for key, n in edges.items() if n >= threshold and key not in body}
+    page_number = re.compile(r"[-–—\s]*\d{1,4}[-–—\s]*|page \d+( of \d+)?", re.I)
     kept: list[str] = []
     for lines in page_lines:
         for i, line in enumerate(lines):
             at_edge = i < 2 or i >= len(lines) - 2
-            if at_edge and (
-                _key(line) in running
-                or re.fullmatch(r"[-–—\s]*\d{1,4}[-–—\s]*|page \d+( of \d+)?", line, re.I)
-            ):
+            if at_edge and (_key(line) in running or page_number.fullmatch(line)):
                 continue
             kept.append(line)
     return _join(kept)
@@ -95,8 +98,8 @@ def _join(lines: list[str]) -> str:
         short = len(prev) < 0.8 * width
         if (prev.endswith(_SENTENCE_END) and short) or (short and not prev.endswith(",")):
             out += "\n" + line  # the previous line ends its paragraph
-        elif re.search(r"[A-Za-z]-$", prev) and line[:1].islower():
-            out = out[:-1] + line  # a word hyphenated across lines
+        elif re.search(r"[A-Za-z][-\u2010\u00ad\x02]$", prev) and line[:1].islower():
+            out = out[:-1] + line  # a word hyphenated across lines (hyphen, soft hyphen)
         elif _CJK.search(prev[-1:]) and _CJK.search(line[:1]):
             out += line  # Chinese has no spaces between words
         else:
