@@ -148,7 +148,11 @@ def test_invented_anchor_and_wrong_value_are_dropped_with_warnings(
     ("status", "body", "message"),
     [
         (200, "this is not json", "not the JSON asked for"),
-        (200, json.dumps({"choices": [{"message": {"content": "{\"quantities\": 3"}}]}), "not the JSON asked for"),
+        (
+            200,
+            json.dumps({"choices": [{"message": {"content": '{"quantities": 3'}}]}),
+            "not the JSON asked for",
+        ),
         (429, "{}", "rate limited (HTTP 429)"),
         (500, "{}", "server error (HTTP 500"),
     ],
@@ -194,7 +198,12 @@ def test_remote_endpoints_need_the_explicit_flag(project: Path, capsys: pytest.C
 def test_checks_apply_to_each_proposal_alone() -> None:
     taxonomy = load_taxonomy(ROOT / "content")
     kept, warnings = checked(
-        {"quantities": [q([2, 3], "more than 300 demonstration projects"), q(100, "build 100 demonstration factories")]},
+        {
+            "quantities": [
+                q([2, 3], "more than 300 demonstration projects"),
+                q(100, "build 100 demonstration factories"),
+            ]
+        },
         TEXT,
         taxonomy,
     )

@@ -67,13 +67,13 @@ class Matcher:
                 if name and len(name) >= 2:
                     names[name] = ("actor", a.id)
         self.names = names
-        alternatives = sorted(names, key=len, reverse=True)
-        self._re = re.compile(
-            "|".join(
-                re.escape(n) if re.search(r"[\u4e00-\u9fff]", n) else rf"\b{re.escape(n)}\b"
-                for n in alternatives
-            )
-        )
+        # One alternation, longest first, word boundaries once around it (English names) or
+        # none (Chinese): a boundary test per alternative made long texts slow.
+        english = sorted((n for n in names if not re.search(r"[\u4e00-\u9fff]", n)), key=len, reverse=True)
+        chinese = sorted((n for n in names if re.search(r"[\u4e00-\u9fff]", n)), key=len, reverse=True)
+        parts = [rf"(?<!\w)(?:{'|'.join(map(re.escape, english))})(?!\w)"] if english else []
+        parts += [f"(?:{'|'.join(map(re.escape, chinese))})"] if chinese else []
+        self._re = re.compile("|".join(parts))
         self._known = {_norm(n) for n in names}
 
     def mentions(self, text: str) -> list[Mention]:

@@ -80,6 +80,10 @@ _BEFORE = [
     ("an estimated", "about"), ("approximately", "about"), ("roughly", "about"),
     ("around", "about"), ("about", "about"), ("some", "about"),
 ]  # fmt: skip
+_BEFORE_WORDS = dict(_BEFORE)
+_BEFORE_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p, _ in _BEFORE) + r")\s+$", re.I
+)
 _AFTER = [("or more", "at least"), ("and above", "at least"), ("or above", "at least")]
 _TIME_WORDS = {
     "year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades",
@@ -316,13 +320,10 @@ def _finish(
 ) -> Figure:
     start = m.start()
     before = text[max(0, start - 30) : start]
-    for phrase, word in _BEFORE:
-        pattern = re.escape(phrase).replace(r"\ ", r"\s+")
-        qualifier = re.search(rf"(?<![\w-])({pattern})\s+$", before, re.I)
-        if qualifier:
-            approx = word
-            start -= len(before) - qualifier.start(1)
-            break
+    qualifier = _BEFORE_RE.search(before)
+    if qualifier:
+        approx = _BEFORE_WORDS[" ".join(qualifier.group(1).lower().split())]
+        start -= len(before) - qualifier.start(1)
     for phrase, word in _AFTER:
         tail = re.match(rf"\s+{phrase}\b", text[end:])
         if tail and approx is None:

@@ -7,6 +7,7 @@ for review.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -120,10 +121,9 @@ def sentences(text: str, chinese: bool) -> list[tuple[int, int]]:
 
 
 def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(bounds):
-        if s <= pos < e:
-            return i
-    return len(bounds) - 1
+    """The sentence holding `pos` (or the one before it, when `pos` falls between two)."""
+    i = bisect.bisect_right(bounds, (pos, float("inf"))) - 1
+    return max(0, min(i, len(bounds) - 1))
 
 
 # --------------------------------------------------------------------------- anchors
@@ -278,10 +278,14 @@ _THEMES = [
 ]
 
 
+_INSTRUMENT_RES = [(re.compile(p, re.I), ident) for p, ident in _INSTRUMENTS]
+_THEME_RES = [(re.compile(p, re.I), ident) for p, ident in _THEMES]
+
+
 def _instrument(text: str, taxonomy: Taxonomy) -> tuple[str, str]:
     known = taxonomy.instrument_ids()
-    for pattern, ident in _INSTRUMENTS:
-        m = re.search(pattern, text, re.I)
+    for pattern, ident in _INSTRUMENT_RES:
+        m = pattern.search(text)
         if m and ident in known:
             return ident, f"the text says '{m.group(0)}'"
     fallback = next(iter(sorted(known)))
@@ -291,8 +295,8 @@ def _instrument(text: str, taxonomy: Taxonomy) -> tuple[str, str]:
 def _themes(text: str, taxonomy: Taxonomy) -> tuple[list[str], str]:
     known = {t.id for t in taxonomy.themes}
     found, why = [], []
-    for pattern, ident in _THEMES:
-        m = re.search(pattern, text, re.I)
+    for pattern, ident in _THEME_RES:
+        m = pattern.search(text)
         if m and ident in known and ident not in found:
             found.append(ident)
             why.append(f"'{m.group(0)}'")
@@ -388,6 +392,7 @@ def propose(
     damage = [] if chinese else split_digits(text)
     years = chinese_years(text) if chinese else english_years(text)
     mentions = matcher.mentions(text)
+    starts = [m.start for m in mentions]
     enterprises = matcher.enterprise_ids()
 
     subject, subject_reason = _subject(mentions, taxonomy)
@@ -402,7 +407,7 @@ def propose(
         if fig.reading is not None:
             printed = text[fig.number_start : fig.number_end]
             reading = anchor.replace(printed, fig.reading, 1)
-        in_sentence = [m for m in mentions if s <= m.start < e]
+        in_sentence = _within(mentions, starts, s, e)
         firm = next((m.id for m in in_sentence if m.kind == "actor" and m.id in enterprises), None)
         firm_word = (
             bool(_EN_FIRM.search(sentence)) if not chinese else bool(re.search(r"公司|企业表示", sentence))
@@ -455,6 +460,11 @@ def propose(
         loose=loose,
         sentences=bounds,
     )
+
+
+def _within(mentions: list[Mention], starts: list[int], s: int, e: int) -> list[Mention]:
+    """The mentions starting in [s, e); `starts` is their sorted start offsets."""
+    return mentions[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)]
 
 
 def _title(text: str, meta_title: str | None) -> tuple[str, str]:
@@ -511,6 +521,8 @@ def _measures(
 ) -> tuple[list[MeasureProposal], list[QuantityProposal]]:
     """Candidate measure sentences, consecutive ones about the same body grouped into one."""
     taxonomy = matcher.taxonomy
+    starts = [m.start for m in mentions]
+    enterprises = matcher.enterprise_ids()
     by_sentence: dict[int, list[QuantityProposal]] = {}
     for q in quantities:
         by_sentence.setdefault(q.sentence, []).append(q)
@@ -525,8 +537,8 @@ def _measures(
             loose.extend(qs)
             continue
         cue = _POLICY_CUE.search(sentence)
-        here = [m for m in mentions if s <= m.start < e]
-        bodies = [m for m in here if m.kind == "actor" and m.id not in matcher.enterprise_ids()]
+        here = _within(mentions, starts, s, e)
+        bodies = [m for m in here if m.kind == "actor" and m.id not in enterprises]
         places = [m for m in here if m.kind == "jurisdiction"]
         if not cue or not (bodies or places or qs) or len(sentence) < 40:
             loose.extend(qs)
