@@ -540,7 +540,10 @@ def _measures(
         here = _within(mentions, starts, s, e)
         bodies = [m for m in here if m.kind == "actor" and m.id not in enterprises]
         places = [m for m in here if m.kind == "jurisdiction"]
-        if not cue or not (bodies or places or qs) or len(sentence) < 40:
+        # A measure sentence names who or where, says what is done (a policy word) and how
+        # (an instrument word) or with what figure; background prose rarely has all three.
+        instrument_word = any(p.search(sentence) for p, _ in _INSTRUMENT_RES)
+        if not cue or not (bodies or places or qs) or not (instrument_word or qs) or len(sentence) < 40:
             loose.extend(qs)
             continue
         actors = list(dict.fromkeys(m.id for m in bodies))

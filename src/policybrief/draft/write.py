@@ -45,7 +45,7 @@ def _value(v: float | tuple[float, float]) -> str:
 
 class _Ids:
     def __init__(self, doc_id: str) -> None:
-        self.prefix = "-".join(doc_id.split("-")[:3])[:30].strip("-")
+        self.prefix = "-".join(doc_id.split("-")[:2])[:30].strip("-")
         self.used: set[str] = {doc_id}
 
     def new(self, words: str, fallback: str) -> str:
@@ -169,7 +169,11 @@ def _measure(out: list[str], m: MeasureProposal, ids: _Ids) -> None:
 
 def _quantity(out: list[str], qp: QuantityProposal, ids: _Ids, indent: str, loose: bool = False) -> None:
     f = qp.figure
-    counts = f.counts or "what is counted"
+    counts = (
+        f.counts
+        if f.counts and f.unit != "%"
+        else ("what the percentage measures" if f.unit == "%" else "what is counted")
+    )
     out.append(f"{indent}- id: {ids.new(counts, 'figure')}")
     printed = " ".join(qp.anchor.split())
     out.append(
