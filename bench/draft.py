@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -156,7 +157,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
-    results: dict = {"python": platform.python_version(), "cores": __import__("os").cpu_count()}  # type: ignore[type-arg]
+    results: dict = {"python": platform.python_version(), "cores": os.cpu_count()}  # type: ignore[type-arg]
     rows = []
     if SEEDS.is_dir():
         total, _, skipped = evaluate_corpus(ROOT / "content", SEEDS)
@@ -168,7 +169,8 @@ def main() -> int:
     results["unseen_english"] = score_dict(unseen)
     results["chinese"] = score_dict(chinese)
     rows += [("unseen English", unseen, ">= 85 %", "-"), ("Chinese passages", chinese, ">= 80 %", "-")]
-    results["pdf_20_pages"] = bench_pdf()
+    load_before = os.getloadavg()[0]
+    results["pdf_20_pages"] = bench_pdf() | {"load_average_before": round(load_before, 2)}
 
     print(
         f"{'set':18} {'recall':>16} {'target':>8} {'precision':>16} {'target':>8}  kinds  qualifiers  split digits"
@@ -190,7 +192,8 @@ def main() -> int:
     print(
         f"PDF, {p['pages']} pages: {p['seconds']:.2f} s (median of {p['runs']}), "
         f"{p['ratio_to_target']:.2f} x the 3 s target; planted figures found {p['found']}/{p['planted']} "
-        f"({p['proposed']} proposed)"
+        f"({p['proposed']} proposed); load average {p['load_average_before']:.1f} on "
+        f"{results['cores']} cores before the runs"
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
