@@ -55,7 +55,7 @@ import synthetic  # noqa: E402
 from policybrief.cache import Cache, cache_root  # noqa: E402
 from policybrief.fonts import font_face_css  # noqa: E402
 from policybrief.options import PAPER_SIZES, Options  # noqa: E402
-from policybrief.pipeline import _state_name  # noqa: E402
+from policybrief.pipeline.keys import state_name  # noqa: E402
 
 PYTHON = Path(sys.executable)
 WEASYPRINT = PYTHON.parent / "weasyprint"
@@ -294,7 +294,7 @@ def floor_pages(project: Path, content: Path, output: Path, folder: Path) -> lis
     """Write the print pages of the last build (from the cache) with the files they load."""
     options = Options(project=project.resolve(), content=content.resolve(), output=output.resolve())
     cache = Cache(cache_root(options.project))
-    state = cache.get_state(_state_name(options))
+    state = cache.get_state(state_name(options))
     if state is None:
         raise SystemExit("no build state: run the cold build first")
     if folder.exists():

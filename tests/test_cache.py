@@ -249,7 +249,8 @@ def test_a_noop_build_imports_no_renderer_and_pdfs_match_serial(
 
 def test_dependencies_cover_what_a_product_reads(tmp_path: Path) -> None:
     """Changing any document a product is said not to depend on leaves it byte-identical."""
-    from policybrief.pipeline import Inputs, _Dependencies
+    from policybrief.pipeline.keys import Dependencies as _Dependencies
+    from policybrief.pipeline.keys import Inputs
     from policybrief.products import render_product
 
     content = ROOT / "content"

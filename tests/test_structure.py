@@ -54,3 +54,20 @@ def test_every_kind_is_a_module_with_its_chart_function() -> None:
     assert modules == set(KINDS)
     for kind in KINDS:
         assert callable(charts.chart_function(kind))
+
+
+def test_no_import_cycles() -> None:
+    """No module of the package imports itself through others (imports inside functions
+    and for type checking only count too), so each reads on its own, `load` before
+    `validate`, the stages before the build that runs them."""
+    import grimp
+
+    graph = grimp.build_graph("policybrief", cache_dir=None)
+    cycles = sorted(
+        (importer, imported)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if graph.chain_exists(importer=imported, imported=importer)
+    )
+    assert cycles == []
+    assert not graph.direct_import_exists(importer="policybrief.validate", imported="policybrief.load")

@@ -31,7 +31,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .load import Corpus
+    from .corpus import Corpus
 
 NATIONAL_CODE = "CN"
 

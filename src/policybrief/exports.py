@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .load import Corpus
+from .corpus import Corpus
 from .models import Measure, Quantity, SourceDocument
 
 MEASURE_COLUMNS: list[tuple[str, str]] = [

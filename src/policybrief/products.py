@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup, escape
 
 from . import __version__
 from .charts.kinds import KINDS
 from .citations import cited_ids
+from .corpus import Corpus
 from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
-from .load import Corpus
 from .markup import VIEW_RE, render_markdown
 from .models import Brief, BriefKind, Measure, SourceDocument
 from .options import Options
 from .render import NOTES_PLACEHOLDER, Citations, environment, render_page
+
+if TYPE_CHECKING:
+    from .analyse import Selection
+    from .charts import Chart
+    from .models import Quantity, Taxonomy
 
 SITE_NAME = "policybrief"
 PUBLISHER = "policybrief analysts"
@@ -39,6 +44,21 @@ KIND_LABELS = {
 }
 #: The views that are charts (policybrief.charts.kinds lists them).
 CHART_VIEWS = KINDS
+
+
+class PdfWriter(Protocol):
+    """What `pdf.write_pdf` does: a print page (and the files it loads) to a PDF and its
+    number of pages."""
+
+    def __call__(
+        self, page_html: str, *, page_dir: str, files: dict[str, bytes], options: Options, brief: Brief
+    ) -> tuple[bytes, int]: ...
+
+
+class ChartRenderer(Protocol):
+    """What `charts.render_charts` does: a selection's charts for the views named."""
+
+    def __call__(self, selection: Selection, views: Sequence[str], taxonomy: Taxonomy) -> list[Chart]: ...
 
 
 @dataclass
@@ -88,7 +108,7 @@ def _doc_ref(doc: SourceDocument, numbers: dict[str, int]) -> Markup:
     return Markup('<a href="#src-{}">Source {}</a>').format(doc.id, numbers.get(doc.id, "?"))
 
 
-def _quantity_ref(doc: SourceDocument, q: Any, numbers: dict[str, int]) -> Markup:
+def _quantity_ref(doc: SourceDocument, q: Quantity, numbers: dict[str, int]) -> Markup:
     text = _doc_ref(doc, numbers) + Markup(": “{}”").format(q.evidence.anchor)
     if q.evidence.reading:
         text += Markup(" (read as “{}”)").format(q.evidence.reading)
@@ -107,8 +127,8 @@ def render_product(
     options: Options,
     edition: dt.date,
     *,
-    write_pdf: Callable[..., bytes] | None = None,
-    render_charts: Callable[..., list[Any]] | None = None,
+    write_pdf: PdfWriter | None = None,
+    render_charts: ChartRenderer | None = None,
 ) -> ProductFiles:
     """`write_pdf` and `render_charts` replace policybrief.pdf.write_pdf and
     policybrief.charts.render_charts (same arguments): the build passes ones that look the
@@ -122,15 +142,17 @@ def render_product(
     prefix = f"briefs/{brief.id}/"
 
     # Charts first: they are files of their own, referenced by the page.
-    charts = {}
+    charts: dict[str, Chart] = {}
     chart_views = [v for v in brief.views if v in CHART_VIEWS]
     body_views = VIEW_RE.findall(render_markdown(brief.body).html)
     chart_views += [v for v in body_views if v in CHART_VIEWS and v not in chart_views]
     if chart_views:
+        draw: ChartRenderer
         if render_charts is None:
-            from .charts import render_charts
-
-        for chart in render_charts(selection, chart_views, corpus.taxonomy):
+            from .charts import render_charts as draw
+        else:
+            draw = render_charts
+        for chart in draw(selection, chart_views, corpus.taxonomy):
             charts[chart.id] = chart
             product.files[f"{prefix}charts/{chart.id}.svg"] = chart.svg.encode("utf-8")
 
@@ -216,14 +238,17 @@ def render_product(
     product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
 
     if options.pdf_for(brief.kind):
+        pdf_writer: PdfWriter
         if write_pdf is None:
-            from .pdf import write_pdf
+            from .pdf import write_pdf as pdf_writer
+        else:
+            pdf_writer = write_pdf
 
         # What the print page can load: its charts. (The screen page and the data files are
         # no input to the PDF, so that rewording what only the screen shows, such as a
         # digest's summary, leaves the PDF in the build cache.)
         embeddable = {k: v for k, v in product.files.items() if k.endswith(".svg")}
-        product.files[prefix + f"{brief.id}.pdf"], product.pdf_pages = write_pdf(
+        product.files[prefix + f"{brief.id}.pdf"], product.pdf_pages = pdf_writer(
             pages["print"], page_dir=prefix, files=embeddable, options=options, brief=brief
         )
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
@@ -236,7 +261,7 @@ def _shift(brief: Brief) -> int:
     return 0
 
 
-def _keywords(corpus: Corpus, brief: Brief, selection: Any) -> list[str]:
+def _keywords(corpus: Corpus, brief: Brief, selection: Selection) -> list[str]:
     words = list(brief.keywords)
     themes = sorted({t for ref in selection.measures for t in ref.measure.themes})
     words += [corpus.taxonomy.theme_label(t) for t in themes]
@@ -245,7 +270,7 @@ def _keywords(corpus: Corpus, brief: Brief, selection: Any) -> list[str]:
     return [w for w in words if not (w.lower() in seen or seen.add(w.lower()))]
 
 
-def _method_text(brief: Brief, selection: Any) -> str:
+def _method_text(brief: Brief, selection: Selection) -> str:
     n_docs = len(selection.documents)
     return (
         f"This {KIND_LABELS[brief.kind].lower()} draws on {n_docs} source document"

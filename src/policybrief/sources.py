@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import file_sha
 from .citations import figures
-from .load import Corpus
+from .corpus import Corpus
 from .models import Evidence, Quantity, SourceDocument
 from .problems import Problem, field_path
 

@@ -18,7 +18,7 @@ from .models import Level, Quantity
 from .problems import Problem, field_path
 
 if TYPE_CHECKING:
-    from .load import Corpus
+    from .corpus import Corpus
 
 # ISO 3166-2:CN provincial-level divisions: 23 provinces (Taiwan included, as ISO lists it),
 # 5 autonomous regions, 4 municipalities, 2 special administrative regions.

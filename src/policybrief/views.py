@@ -7,13 +7,17 @@ order they are placed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from . import analyse
-from .load import Corpus
+from .corpus import Corpus
 from .render import Citations
+
+if TYPE_CHECKING:
+    from .analyse import Selection
+    from .charts import Chart
 
 TABLE_VIEWS = {
     "matrix": "partials/view-matrix.html",
@@ -28,8 +32,8 @@ class ViewRenderer:
         self,
         env: jinja2.Environment,
         corpus: Corpus,
-        selection: Any,
-        charts: dict[str, Any],
+        selection: Selection,
+        charts: dict[str, Chart],
         citations: Citations,
         medium: str,
     ) -> None:
