@@ -8,10 +8,10 @@ format has its own module; this one only recognises the format and dispatches.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import DraftError
+from .extracted import Extracted
 
 # A source larger than this is not a policy document but a mistake (a video, an archive).
 MAX_BYTES = 50 * 1024 * 1024
@@ -20,15 +20,6 @@ SUPPORTED = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".pdf": "pdf", ".docx": "docx",
 }  # fmt: skip
-
-
-@dataclass
-class Extracted:
-    text: str
-    format: str  # text | html | pdf | docx
-    title: str | None = None  # from the file's own metadata, when it has one
-    date: str | None = None  # ISO date from the file's metadata (HTML), when stated
-    raw: bytes | None = None  # plain-text sources are stored byte for byte
 
 
 def sniff(data: bytes) -> str:

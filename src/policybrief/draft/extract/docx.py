@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from .. import DraftError
-from . import Extracted
+from .extracted import Extracted
 
 
 def extract_docx(path: Path, data: bytes) -> Extracted:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import DraftError
-from . import Extracted
+from .extracted import Extracted
 from .text import decode
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .. import DraftError
-from . import Extracted
+from .extracted import Extracted
 
 MAX_PAGES = 2000
 # A page with fewer characters than this has no text layer to speak of (a scan).

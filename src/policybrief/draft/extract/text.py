@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import DraftError
-from . import Extracted
+from .extracted import Extracted
 
 
 def decode(path: Path, data: bytes) -> tuple[str, bool]:
