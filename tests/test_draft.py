@@ -266,27 +266,37 @@ def test_draft_writes_a_summary_that_check_refuses_line_by_line(
     assert not (project / "output").exists()
 
 
-def test_reviewed_draft_loads_once_markers_are_resolved(project: Path) -> None:
-    """The draft is otherwise in the real format: deleting the markers (accepting every
-    guess, which a real review would not do blindly) leaves a summary the models accept."""
-    from policybrief.load import load_corpus
-
-    source = DRAFT / "unseen" / "green-manufacturing.txt"
-    assert run("draft", source, "--project", project, "--id", "green-plans") == 0
-    summary = project / "content" / "documents" / "green-plans.md"
+def _accept_every_guess(summary: Path) -> None:
+    """What a careless review would do: delete every marker and keep every guess."""
     lines = []
     for line in summary.read_text(encoding="utf-8").splitlines():
         if "REVIEW:" in line and line.lstrip().startswith("#"):
             continue
         line = line.split("  # REVIEW:")[0]
-        line = line.replace('"REVIEW: ', '"Reviewed: ').replace("REVIEW: ", "Reviewed. ")
+        line = line.replace('"REVIEW: ', '"Reviewed: ')
         lines.append(line)
     text = "\n".join(lines) + "\n"
     text = text.replace('["Reviewed: the acting body (actor id); add it to the taxonomy if new"]', "[miit]")
     text = text.replace('"Reviewed: the firm\'s actor id (add it to the taxonomy if new)"', "yili")
+    text = text.replace("\nREVIEW: the summary", "\nThe summary")
     summary.write_text(text, encoding="utf-8")
-    corpus = load_corpus(project / "content")
-    assert [d.id for d in corpus.documents] == ["green-plans"]
+
+
+def _sources_for_drafts() -> list[Path]:
+    paths = [DRAFT / "unseen" / "green-manufacturing.txt", DRAFT / "chinese" / "national-pilots.txt"]
+    return paths + (sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])
+
+
+@pytest.mark.parametrize("source", _sources_for_drafts(), ids=lambda p: p.name)
+def test_a_draft_is_the_real_format_once_markers_are_resolved(project: Path, source: Path) -> None:
+    """Apart from its markers a draft is a valid summary whose anchors all verify: deleting the
+    markers (accepting every guess, which a real review would not do blindly) leaves a
+    summary that `check --sources --strict` accepts."""
+    assert run("draft", source, "--project", project, "--id", "drafted", "-q") == 0
+    summary = project / "content" / "documents" / "drafted.md"
+    assert run("check", "--project", project, "-q") == 1
+    _accept_every_guess(summary)
+    assert run("check", "--project", project, "--sources", project / "sources", "--strict", "-q") == 0
 
 
 def test_draft_never_overwrites_and_writes_nothing_on_bad_input(

@@ -333,7 +333,9 @@ def guess_published(
     if meta_date:
         try:
             date = dt.date.fromisoformat(meta_date[:10])
-            return date, "day", "stated", f"the page's metadata gives {meta_date[:10]}"
+            # htmldate, which trafilatura uses, also guesses from URLs and page text: a person
+            # must see where the page states it before calling it stated.
+            return date, "day", "inferred", f"the page gives {meta_date[:10]} (metadata or text): check where"
         except ValueError:
             pass
     head = text[:head_chars]

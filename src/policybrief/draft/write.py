@@ -88,7 +88,7 @@ def render(
     out.append(f"subject: {p.subject}" + _r(p.subject_reason))
     out.append("key_points:")
     for which in ("first", "second", "third"):
-        out.append(f"  - {q(f'{MARKER} a {which} takeaway, in your own words (3 to 7 in all)')}")
+        out.append(f"  - {q(f'{MARKER} a {which} takeaway, in your own words (three to seven in all)')}")
 
     out.append("notes:" if (p.damage or p.metonyms or p.basis == "inferred") else "notes: []")
     for d in p.damage:
