@@ -248,7 +248,10 @@ _POLICY_CUE = re.compile(
     re.I,
 )
 _PLAN_NAME = re.compile(
-    r"[\"“《]([^\"”》]{12,160}(?:Plan|Programme|Program|Opinions?|Guideline|方案|规划|意见|计划)[^\"”》]{0,40})[\"”》]"
+    # Quoted: "Three-year Action Plan for … (2023-2025)", 《…方案》; or a Title-Case name.
+    r"[\"“《]([^\"”》]{8,200}?(?:Plan|Programme|Program|Opinions?|Guidelines?|方案|规划|意见|计划)[^\"”》]{0,120})[\"”》]"
+    r"|\b((?:[A-Z][\w-]*\s+(?:(?:of|for|on|in|and|the|to)\s+)*){1,8}(?:Plan|Programme|Opinions|Guideline)"
+    r"(?:\s+(?:(?:of|for|on|in|and|the|to)\s+)*[A-Z][\w-]*)*(?:\s*\((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\))?)"
 )
 _INSTRUMENTS = [
     (r"pilot|demonstration|示范|试点", "governance/pilot"),
@@ -407,8 +410,7 @@ def propose(
         anchor = anchor_around(text, fig.start, fig.end, (s, e), chinese)
         reading = None
         if fig.reading is not None:
-            printed = text[fig.number_start : fig.number_end]
-            reading = anchor.replace(printed, fig.reading, 1)
+            reading = _read_damage(anchor, damage)
         in_sentence = _within(mentions, starts, s, e)
         firm = next((m.id for m in in_sentence if m.kind == "actor" and m.id in enterprises), None)
         firm_word = (
@@ -435,9 +437,7 @@ def propose(
             s_end = bounds[i][1]
             after = re.match(r"\s+[^\s\d]\S*", text[d.end : s_end])
             anchor = anchor_around(text, d.start, d.end + (after.end() if after else 0), bounds[i], chinese)
-        damage_notes.append(
-            DamageNote(d, anchor, anchor.replace(d.printed, d.reading, 1), as_figure is not None)
-        )
+        damage_notes.append(DamageNote(d, anchor, _read_damage(anchor, damage), as_figure is not None))
 
     measures, loose = _measures(text, bounds, quantities, mentions, years, matcher, subject, chinese)
     title, title_reason = _title(text, meta_title)
@@ -462,6 +462,13 @@ def propose(
         loose=loose,
         sentences=bounds,
     )
+
+
+def _read_damage(anchor: str, damage: list[Damage]) -> str:
+    """The anchor with every split number in it joined ("20 12 to the 1 1" -> "2012 to the 11")."""
+    for d in damage:
+        anchor = re.sub(rf"(?<![\d,.]){re.escape(d.printed)}(?![\d,])", d.reading, anchor)
+    return anchor
 
 
 def _within(mentions: list[Mention], starts: list[int], s: int, e: int) -> list[Mention]:
@@ -582,7 +589,7 @@ def _measures(
                     [i], [anchor], jur, jur_reason, actors, actors_reason, instrument,
                     instrument_reason, themes, themes_reason, status, status_reason,
                     period or (None, None), period_reason or "the sentence names no year",
-                    plan.group(1).strip() if plan else None, list(qs),
+                    (plan.group(1) or plan.group(2)).strip() if plan else None, list(qs),
                 )
             )  # fmt: skip
         last_key, last_index = key, i
