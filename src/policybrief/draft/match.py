@@ -96,7 +96,8 @@ class Matcher:
             if mention.id == "CN-BJ":
                 out.append(Metonym(mention, "the central government (CN), if it means the centre", anchor))
             elif level is Level.provincial:
-                out.append(Metonym(mention, f"the {mention.name} provincial government", anchor))
+                name = self.taxonomy.jurisdiction(mention.id).name_en
+                out.append(Metonym(mention, f"the {name} provincial government", anchor))
         return out
 
     def unknown_bodies(self, text: str) -> list[str]:

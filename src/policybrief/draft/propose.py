@@ -378,8 +378,8 @@ def guess_published(
             dt.date(latest, 1, 1),
             "year",
             "inferred",
-            f"the text carries no date; {latest} is the latest year it mentions: "
-            "find the real date (outlet, events reported)",
+            f"the text carries no date; {latest} is the latest year it reports events in or "
+            "starts a period in: find the real date (outlet, events reported)",
         )
     return dt.date.today(), "year", "inferred", "the text carries no date and names no year: find it"
 
