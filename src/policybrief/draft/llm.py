@@ -58,6 +58,8 @@ def _derived() -> type[BaseModel]:
         approx=(fields["approx"].annotation, None),
         jurisdiction=(fields["jurisdiction"].annotation, None),
         anchor=(Evidence.model_fields["anchor"].annotation, ...),
+        # Optional fields the content model may have (a scale, a currency) come along.
+        **{name: (fields[name].annotation, None) for name in ("scale", "currency") if name in fields},
     )
     return create_model(  # type: ignore[call-overload, no-any-return]
         "ProposedQuantities", __config__=ConfigDict(extra="forbid"), quantities=(list[proposed], ...)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import Taxonomy
+from ..models import QuantityKind, Taxonomy
 from .match import Matcher, Mention, Metonym
 from .numbers import (
     Damage,
@@ -193,6 +193,14 @@ _EN_FIRM = re.compile(
     r"manufacturer said|managers? said|plant|Group said|said its)\b",
     re.I,
 )
+# A count of a plan's own parts ("26 measures", "two batches"), where the content model has
+# a kind for it.
+MAKE_UP = "make-up" in {k.value for k in QuantityKind}
+_MAKE_UP = re.compile(
+    r"^[\w,.]+\s+(?:[\w-]+\s+){0,2}(?:measures|actions|tasks|batches|pathways|articles|items|key tasks|"
+    r"policy measures|supporting measures)\b",
+    re.I,
+)
 _ZH_TARGET = re.compile(r"到20\d\d年|提出|计划|将|力争|目标|要|预计|安排|不少于|培育|建设|新增|带动")
 _ZH_RESULT = re.compile(r"已|截至|同比|累计|达到|建成|实现|超过.*亿元")
 
@@ -201,6 +209,8 @@ def guess_kind(
     sentence: str, offset: int, chinese: bool, enterprise: str | None, firm_word: bool
 ) -> tuple[str, str]:
     """(kind, reason). `offset` is the figure's position in the sentence."""
+    if MAKE_UP and not chinese and _MAKE_UP.search(sentence[offset : offset + 60]):
+        return "make-up", "counts the parts of a plan or programme, not a goal or an outcome"
     if enterprise or firm_word:
         return "anecdote", (
             f"the sentence is about one firm ({enterprise})"
@@ -402,6 +412,14 @@ def propose(
 
     subject, subject_reason = _subject(mentions, taxonomy)
 
+    # Split numbers that are ranks printed without a suffix ("to the 1 1 in 2022").
+    ranks = {
+        text[f.number_start : f.number_end]
+        for f in figures
+        if f.reading
+        and f.unit == "rank"
+        and not re.search(r"(st|nd|rd|th)\b", text[f.number_end : f.number_end + 2])
+    }
     quantities: list[QuantityProposal] = []
     for fig in figures:
         i = _sentence_of(bounds, fig.number_start)
@@ -410,7 +428,7 @@ def propose(
         anchor = anchor_around(text, fig.start, fig.end, (s, e), chinese)
         reading = None
         if fig.reading is not None:
-            reading = _read_damage(anchor, damage)
+            reading = _read_damage(anchor, damage, ranks)
         in_sentence = _within(mentions, starts, s, e)
         firm = next((m.id for m in in_sentence if m.kind == "actor" and m.id in enterprises), None)
         firm_word = (
@@ -437,7 +455,7 @@ def propose(
             s_end = bounds[i][1]
             after = re.match(r"\s+[^\s\d]\S*", text[d.end : s_end])
             anchor = anchor_around(text, d.start, d.end + (after.end() if after else 0), bounds[i], chinese)
-        damage_notes.append(DamageNote(d, anchor, _read_damage(anchor, damage), as_figure is not None))
+        damage_notes.append(DamageNote(d, anchor, _read_damage(anchor, damage, ranks), as_figure is not None))
 
     measures, loose = _measures(text, bounds, quantities, mentions, years, matcher, subject, chinese)
     title, title_reason = _title(text, meta_title)
@@ -464,11 +482,19 @@ def propose(
     )
 
 
-def _read_damage(anchor: str, damage: list[Damage]) -> str:
-    """The anchor with every split number in it joined ("20 12 to the 1 1" -> "2012 to the 11")."""
+def _read_damage(anchor: str, damage: list[Damage], ranks: set[str]) -> str:
+    """The anchor with every split number in it joined ("20 12 to the 1 1" -> "2012 to the
+    11th": a rank printed without its suffix is read as the ordinal it is)."""
     for d in damage:
-        anchor = re.sub(rf"(?<![\d,.]){re.escape(d.printed)}(?![\d,])", d.reading, anchor)
+        reading = _ordinal(d.reading) if d.printed in ranks else d.reading
+        anchor = re.sub(rf"(?<![\d,.]){re.escape(d.printed)}(?![\d,])", reading, anchor)
     return anchor
+
+
+def _ordinal(digits: str) -> str:
+    n = int(digits)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _within(mentions: list[Mention], starts: list[int], s: int, e: int) -> list[Mention]:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 
+from ..models import Quantity
 from .markers import MARKER
 from .propose import MeasureProposal, Proposal, QuantityProposal
 
@@ -87,8 +88,10 @@ def render(
     out.append("url: null" + _r("the source's address, when known"))
     out.append(f"subject: {p.subject}" + _r(p.subject_reason))
     out.append("key_points:")
-    for which in ("first", "second", "third"):
-        out.append(f"  - {q(f'{MARKER} a {which} takeaway, in your own words (three to seven in all)')}")
+    # Placeholders without numbers, not even in words: a figure in a key point must be a
+    # recorded quantity, and the check would report the placeholder's own.
+    for _ in range(3):
+        out.append(f"  - {q(f'{MARKER} a takeaway, in your own words (add or remove key points as needed)')}")
 
     out.append("notes:" if (p.damage or p.metonyms or p.basis == "inferred") else "notes: []")
     for d in p.damage:
@@ -167,6 +170,20 @@ def _measure(out: list[str], m: MeasureProposal, ids: _Ids) -> None:
         )
 
 
+# The content model may record a scale ("10 million yuan": value 10, scale million, unit
+# yuan) and a currency as fields of their own; where it does, the draft writes them so.
+_SCALES = ("thousand", "million", "billion", "trillion")
+_CURRENCIES = {"yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "us dollars": "USD", "u.s. dollars": "USD",
+               "dollars": "USD", "euros": "EUR"}  # fmt: skip
+
+
+def _split_scale(unit: str) -> tuple[str, str | None]:
+    first, _, rest = unit.partition(" ")
+    if "scale" in Quantity.model_fields and first in _SCALES:
+        return rest or first, first if rest else None
+    return unit, None
+
+
 def _quantity(out: list[str], qp: QuantityProposal, ids: _Ids, indent: str, loose: bool = False) -> None:
     f = qp.figure
     counts = (
@@ -180,8 +197,14 @@ def _quantity(out: list[str], qp: QuantityProposal, ids: _Ids, indent: str, loos
         f"{indent}  value: {_value(f.value)}"
         + _r(f"from '{printed}'" + (f" read as {f.reading}" if f.reading else ""))
     )
-    unit = f.unit or f"{MARKER} the unit"
+    unit, scale = _split_scale(f.unit)
+    unit = unit or f"{MARKER} the unit"
     out.append(f"{indent}  unit: {q(unit)}" + ("" if not f.unit else _r(f"guessed from {f.why_unit}")))
+    if scale:
+        out.append(f"{indent}  scale: {scale}")
+    currency = _CURRENCIES.get(unit.lower()) or ("CNY" if unit.endswith("元") else None)
+    if currency and "currency" in Quantity.model_fields:
+        out.append(f"{indent}  currency: {currency}" + _r("the currency the source states"))
     out.append(f"{indent}  counts: {q(counts)}" + _r("what is counted, in your words"))
     out.append(f"{indent}  kind: {qp.kind}" + _r(qp.kind_reason))
     if qp.kind == "anecdote":
