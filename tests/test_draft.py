@@ -340,6 +340,21 @@ def test_evaluate_prints_recall_and_precision(capsys: pytest.CaptureFixture[str]
     assert "all documents: quantities recall" in out and "split digits flagged 3/3, right reading 3/3" in out
 
 
+@needs_seeds
+def test_evaluate_leaves_out_drafts_under_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    source = DRAFT / "unseen" / "robot-density.txt"
+    assert (
+        run("draft", source, "--project", tmp_path, "--sources", tmp_path / "texts", "--id", "robots", "-q")
+        == 0
+    )
+    capsys.readouterr()
+    assert run("draft", "--evaluate", "--project", tmp_path, "--sources", SEEDS) == 0
+    captured = capsys.readouterr()
+    assert "robots: still under review" in captured.err
+    assert "all documents: quantities recall" in captured.out
+
+
 def test_markers_are_found_in_comments_and_values() -> None:
     text = 'a: 1  # REVIEW: check a\nb: "REVIEW: write b"\nc: "a review: not a marker"\n'
     assert list(find_markers(text)) == [(1, "check a"), (2, "write b")]

@@ -132,10 +132,28 @@ def _show(v: float | tuple[float, float]) -> str:
 
 def evaluate_corpus(content: Path, sources_dir: Path) -> tuple[Score, list[Score], list[str]]:
     """(total, per document, documents skipped with why)."""
-    from ..load import load_corpus
+    import shutil
+    import tempfile
 
-    corpus = load_corpus(content)
+    from ..load import load_corpus
+    from .markers import find_markers
+
     total, per_doc, skipped = Score("all documents"), [], []
+    # Drafts still under review are no reference: leave them out (from a copy of content/).
+    pending = [
+        p
+        for p in sorted((content / "documents").glob("*.md"))
+        if any(find_markers(p.read_text(encoding="utf-8")))
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        if pending:
+            copy = Path(tmp) / "content"
+            shutil.copytree(content, copy)
+            for path in pending:
+                (copy / "documents" / path.name).unlink()
+                skipped.append(f"{path.stem}: still under review (review markers left)")
+            content = copy
+        corpus = load_corpus(content)
     for doc in corpus.documents:
         path = sources_dir / doc.source.file
         if not path.is_file():
