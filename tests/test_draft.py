@@ -201,6 +201,17 @@ def test_pdf_drops_running_heads_and_rejoins_hyphenated_words(tmp_path: Path) ->
     assert "internationalisation" in got.text and "standardisation" in got.text
 
 
+def test_docx_that_unpacks_too_large_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/padding.bin", bytes(210 * 1024 * 1024))  # compresses to ~200 KiB
+    with pytest.raises(DraftError, match="unpacks to 210 MiB"):
+        extract(path)
+
+
 def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
     import pikepdf
 
@@ -365,3 +376,21 @@ def test_draft_needs_a_source(capsys: pytest.CaptureFixture[str], project: Path)
     assert run("check", "--project", project, "--id", "x") == 2
     assert "draft" in capsys.readouterr().err
     _ = io  # keep the import used for clarity of byte handling above
+
+
+@pytest.mark.slow
+def test_chinese_pdf_lines_join_without_spaces(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    text = (DRAFT / "chinese" / "zhejiang-plan.txt").read_text(encoding="utf-8")
+    paras = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    path = tmp_path / "zh.pdf"
+    style = "@page { size: A6; margin: 1cm } body { font-family: 'Noto Sans CJK SC'; font-size: 10pt }"
+    HTML(string=f"<html lang='zh'><style>{style}</style><body>{paras}</body></html>").write_pdf(path)
+    got = extract(path).text
+    # A6 breaks these sentences across several lines; they come back whole.
+    assert "培育省级工业互联网平台超过300个，建设未来工厂100家" in got
+    assert [(f.value, f.unit, f.approx) for f in chinese_figures(got)][:2] == [
+        (90.0, "%", "over"),
+        (300.0, "个", "over"),
+    ]

@@ -9,12 +9,27 @@ from pathlib import Path
 from .. import DraftError
 from .extracted import Extracted
 
+# A .docx is a ZIP archive: its parts, unpacked, may not exceed this (a "zip bomb" of a few
+# megabytes can unpack to gigabytes and exhaust memory).
+MAX_UNPACKED = 200 * 1024 * 1024
+
 
 def extract_docx(path: Path, data: bytes) -> Extracted:
+    import zipfile
+
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise DraftError(f"{path}: unreadable Word document (a damaged ZIP archive)") from None
+    if unpacked > MAX_UNPACKED:
+        raise DraftError(
+            f"{path}: unpacks to {unpacked // 2**20} MiB; the limit is {MAX_UNPACKED // 2**20} MiB"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors on damage
