@@ -201,12 +201,18 @@ def bytecode_env(work: Path) -> dict[str, str]:
     return env
 
 
+def _project_folder(target: Path) -> None:
+    """A project of its own: the example's project file (and so its own build cache)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "policybrief.toml", target / "policybrief.toml")
+
+
 def warm_bytecode(env: dict[str, str], work: Path) -> None:
     """Fill the byte-code cache the way any earlier use would: one small build with PDFs and
     a worker pool (every module a build imports, however late), and one weasyprint command."""
     scratch = work / "warm-up"
     shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(ROOT / "templates", scratch / "templates")
+    _project_folder(scratch)
     fixture = ROOT / "tests" / "fixtures" / "content"
     build = [str(PYTHON), str(ROOT / "build.py"), "--project", str(scratch), "--content", str(fixture)]
     subprocess.run([*build, "--output", str(scratch / "out"), "-q", "--jobs", "2"], env=env, check=True)
@@ -225,7 +231,7 @@ def prepare(work: Path, name: str) -> tuple[Path, Path, Path]:
     if folder.exists():
         shutil.rmtree(folder)
     project = folder / "project"
-    shutil.copytree(ROOT / "templates", project / "templates")
+    _project_folder(project)
     content = folder / "content"
     if name == "example":
         shutil.copytree(ROOT / "content", content)
@@ -300,8 +306,8 @@ def floor_pages(project: Path, content: Path, output: Path, folder: Path) -> lis
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "assets").mkdir(parents=True)
-    for css in (project / "templates" / "assets").glob("*.css"):
-        shutil.copyfile(css, folder / "assets" / css.name)
+    for name, css in options.theme.assets(".css").items():
+        shutil.copyfile(css, folder / "assets" / name)
     (folder / "pdf.css").write_text(font_face_css() + f"@page {{ size: {PAPER_SIZES['A4']}; }}\n")
     pages = []
     for product, key in sorted(state["entries"].items()):

@@ -67,7 +67,7 @@ def taxonomy(base: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
         actors.append(
             {
                 "id": f"synthetic-government-{slug}",
-                "name": f"Synthetic People's Government of {p['name_en']} ({p['code']})",
+                "name": f"Synthetic People's Government of {p['name']} ({p['code']})",
                 "kind": "local-government",
                 "jurisdiction": p["code"],
             }
@@ -75,7 +75,7 @@ def taxonomy(base: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
         actors.append(
             {
                 "id": f"synthetic-firm-{slug}",
-                "name": f"Synthetic Manufacturing Company of {p['name_en']} ({p['code']})",
+                "name": f"Synthetic Manufacturing Company of {p['name']} ({p['code']})",
                 "kind": "enterprise",
                 "jurisdiction": p["code"],
             }
@@ -91,7 +91,7 @@ def document(
     national = n % 17 == 0
     place = None if national else provinces[n % len(provinces)]
     code = "CN" if place is None else place["code"]
-    name = "China" if place is None else place["name_en"]
+    name = "China" if place is None else place["name"]
     slug = "cn" if place is None else place["code"].lower()
     themes = [t["id"] for t in tax["themes"]]
     instruments = sorted(f"{f['id']}/{t['id']}" for f in tax["instruments"] for t in f["types"])
@@ -210,7 +210,7 @@ def brief(
     brief_id = f"synthetic-brief-{i + 1:02d}"
     if shape == "comparative":
         group = [provinces[(3 * i + k) % len(provinces)] for k in range(3)]
-        names = ", ".join(p["name_en"] for p in group)
+        names = ", ".join(p["name"] for p in group)
         covers: dict[str, Any] = {
             "documents": "all",
             "themes": [theme["id"]],

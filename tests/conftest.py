@@ -40,6 +40,16 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
     raise AssertionError(f"{needle!r} not in {path} {nth} time(s)")
 
 
+def make_project(target: Path) -> Path:
+    """A project folder of its own (its own build cache): the example's project file, and the
+    default theme copied into templates/ as overrides, so that a test can edit a template."""
+    from policybrief.theme import DEFAULT_THEME
+
+    shutil.copytree(DEFAULT_THEME, target / "templates")
+    shutil.copy(ROOT / "policybrief.toml", target / "policybrief.toml")
+    return target
+
+
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present (fresh clone)")
 
 

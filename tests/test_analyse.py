@@ -147,7 +147,7 @@ def test_comparison_matrix_rows_columns_counts(sel) -> None:
     ]  # taxonomy order; "talent" occurs in no measure
     assert [c.key for c in m.columns] == ["CN", "CN-HN", "CN-JX", "CN-SD", "CN-SH", "CN-TJ", "CN-ZJ"]
     assert m.columns[0].label == "National"
-    assert m.columns[3].label == "Shandong" and m.columns[3].label_zh == "山东"
+    assert m.columns[3].label == "Shandong" and m.columns[3].others == (("zh-Hans", "山东"),)
     assert m.counts[0] == (1, 0, 1, 1, 0, 1, 0)
     assert m.counts[1] == (2, 0, 0, 0, 1, 0, 0)
     assert ids(m.cell("chains-and-clusters", "CN-SD")) == ["sd-plan", "sd-rewards"]
@@ -240,10 +240,10 @@ def test_targets_table_rows(sel) -> None:
     rows = targets_table(sel)
     assert len(rows) == 10
     first = rows[0]
-    assert (first.jurisdiction_code, first.jurisdiction_en, first.jurisdiction_zh) == (
+    assert (first.jurisdiction_code, first.jurisdiction_name, first.jurisdiction_names) == (
         "CN",
         "China",
-        "中华人民共和国",
+        (("zh-Hans", "中华人民共和国"),),
     )
     assert first.value == "over 200 factories"
     assert first.period == "by 2026"

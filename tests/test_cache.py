@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, edit, tree_digest
+from conftest import FIXTURES, ROOT, edit, make_project, tree_digest
 from policybrief.cache import Cache, cache_root
 from policybrief.load import load_corpus
 from policybrief.options import Options
@@ -25,7 +25,7 @@ BETA = "fixture-beta"
 def project(tmp_path: Path) -> Path:
     """A project of its own (templates copied), so that each test has its own cache."""
     target = tmp_path / "project"
-    shutil.copytree(ROOT / "templates", target / "templates")
+    make_project(target)
     return target
 
 

@@ -21,8 +21,107 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
         run("--help")
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for word in ("build", "check", "--only", "--quiet", "--verbose", "--sources", "--strict"):
+    for word in ("build", "check", "serve", "new", "--version", "Exit codes"):
         assert word in out
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("build", ("--only", "--quiet", "--verbose", "--sources", "--strict", "--paper", "--project")),
+        ("check", ("--sources", "--strict", "--project", "--content")),
+        ("serve", ("--port", "--only", "--project")),
+        ("new", ("DIR", "--country", "--title")),
+    ],
+)
+def test_each_command_has_its_own_help(
+    command: str, words: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        run(command, "--help")
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: policybrief {command}")
+    for word in words:
+        assert word in out
+    if command != "serve":
+        assert "--port" not in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from policybrief import __version__
+
+    with pytest.raises(SystemExit) as info:
+        run("--version")
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"policybrief {__version__}"
+
+
+def test_options_without_a_command_mean_build(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "-q") == 0
+    assert (out / "index.html").is_file()
+
+
+def test_no_project_here_exits_three(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("check") == 3
+    assert "no policybrief.toml in" in capsys.readouterr().err
+
+
+def test_project_found_from_a_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("new", tmp_path / "proj", "--country", "CA", "-q") == 0
+    monkeypatch.chdir(tmp_path / "proj" / "content" / "documents")
+    assert run("check") == 0
+    out = capsys.readouterr().out
+    assert "sources: 4/4 evidence anchors verified" in out
+    assert "ok: 1 documents, 2 measures, 1 briefs" in out
+
+
+def test_new_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine\n")
+    assert run("new", tmp_path / "used") == 3
+    assert "exists and is not an empty folder" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "used").iterdir()) == ["notes.txt"]
+
+
+def test_new_refuses_an_unknown_country(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("new", tmp_path / "p", "--country", "XX") == 2
+    assert "'XX' is not an ISO 3166-1 alpha-2 country code" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_project_file_errors_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "proj"
+    assert run("new", project, "-q") == 0
+    edit(project / "policybrief.toml", 'code = "DE"', 'code = "XX"')
+    edit(project / "policybrief.toml", 'paper = "A4"', 'paper = "A5"\ncolour = "red"')
+    assert run("check", "--project", project) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("policybrief.toml:13: country.code: 'XX' is not an ISO 3166-1 alpha-2")
+    assert err[1].startswith("policybrief.toml:32: pdf.paper: paper must be one of A4, Letter")
+    assert err[2].startswith("policybrief.toml:33: pdf.colour: unknown field")
+
+
+def test_port_in_use_is_not_a_content_error(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code = run(
+            "serve", "--project", ROOT, "--content", content, "--output", tmp_path / "o", "--port", str(port)
+        )
+    assert code == 4
+    assert f"cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 def test_usage_error_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,20 +158,30 @@ def test_content_error_exits_one_and_leaves_output_untouched(
     assert tree_digest(out) == before
 
 
-def test_missing_template_names_the_file(
+def test_templates_override_the_default_theme_file_by_file(
     content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "project"
-    (project / "templates").mkdir(parents=True)
-    for path in (ROOT / "templates").rglob("*"):
-        if path.is_file() and path.name != "index.html":
-            target = project / "templates" / path.relative_to(ROOT / "templates")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
+    (project / "templates" / "partials").mkdir(parents=True)
+    (project / "policybrief.toml").write_bytes((ROOT / "policybrief.toml").read_bytes())
     out = tmp_path / "out"
+    # Only content and a project file: every template comes from the default theme.
+    assert run("--project", project, "--content", content, "--output", out, "--no-pdf", "-q") == 0
+    default = (out / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
+    assert '<caption id="table-matrix-caption">' in default
+    # One partial overridden: that file changes, the rest of the page does not.
+    (project / "templates" / "partials" / "proposals.html").write_text(
+        '<p class="own-theme">Our own proposals box</p>\n', encoding="utf-8"
+    )
+    assert run("--project", project, "--content", content, "--output", out, "--no-pdf", "-q") == 0
+    page = (out / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="own-theme">Our own proposals box</p>' in page
+    assert '<caption id="table-matrix-caption">' in page
+    # An error in an override names the project's file and line.
+    (project / "templates" / "index.html").write_text("<h1>\n{% if %}\n", encoding="utf-8")
+    capsys.readouterr()
     assert run("--project", project, "--content", content, "--output", out, "--no-pdf", "-q") == 1
-    assert capsys.readouterr().err.splitlines()[0] == "templates/index.html: template not found"
-    assert not out.exists()
+    assert capsys.readouterr().err.splitlines()[0].startswith("templates/index.html:2: template error:")
 
 
 def test_only_builds_one_brief_and_keeps_the_others(content: Path, tmp_path: Path) -> None:

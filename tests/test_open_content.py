@@ -82,7 +82,7 @@ instruments:
     with (out / "briefs" / "fixture-brief" / "data" / "fixture-brief-measures.csv").open() as f:
         rows = {r["measure_id"]: r for r in csv.DictReader(f)}
     assert rows["guizhou-computing-hubs"]["instrument"] == "Computing infrastructure › Computing hubs"
-    assert rows["guizhou-computing-hubs"]["jurisdiction_zh"] == "贵州省"
+    assert rows["guizhou-computing-hubs"]["jurisdiction_name_zh-Hans"] == "贵州省"
 
     digest = (out / "briefs" / "digest-fixture-guizhou" / "index.html").read_text()
     assert "8 hubs" in digest

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, edit, tree_digest
+from conftest import FIXTURES, ROOT, edit, make_project, tree_digest
 from policybrief.publish import MANIFEST, manifest_bytes, output_signature, publish, recover
 
 
@@ -100,7 +100,7 @@ def _wait_for_staging(folder: Path, build: subprocess.Popen[bytes]) -> None:
 
 def test_sigkill_at_any_moment_leaves_old_or_new_output(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "templates", project / "templates")
+    make_project(project)
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(FIXTURES / "content", old)
     shutil.copytree(FIXTURES / "content", new)

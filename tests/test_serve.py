@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, edit
+from conftest import FIXTURES, ROOT, edit, make_project
 from policybrief.serve import VERSION_PATH
 
 PAGE = "/briefs/fixture-brief/index.html"
@@ -52,7 +52,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path, subprocess.Popen[s
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", content)
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "templates", project / "templates")
+    make_project(project)
     out = tmp_path / "out"
     port = free_port()
     log = (tmp_path / "serve.log").open("w+")

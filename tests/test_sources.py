@@ -82,7 +82,11 @@ def test_check_command_prints_coverage(
         == 0
     )
     out = capsys.readouterr().out
-    assert "fixture-alpha: 6/6 anchors, 8/8 numbers [ok]" in out
+    assert "sources: 6/6 evidence anchors verified in" in out  # one line, not one per document
+    assert "fixture-alpha:" not in out
+    args = ["check", "--project", str(ROOT), "--content", str(content), "--sources", str(sources), "-v"]
+    assert main(args) == 0
+    assert "fixture-alpha: 6/6 anchors, 8/8 numbers [ok]" in capsys.readouterr().out
 
 
 @needs_seeds

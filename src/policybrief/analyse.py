@@ -317,10 +317,11 @@ class Axis:
     """One row or column heading of a matrix."""
 
     key: str  # theme id, instrument family id, jurisdiction code or level value
-    label: str  # English label ("National" for the national column)
-    label_zh: str | None = None  # short Chinese name, for jurisdiction columns
+    label: str  # in the briefs' language ("National" for the national column)
+    # A jurisdiction's short names in further languages, (BCP 47 tag, name), for its column.
+    others: tuple[tuple[str, str], ...] = ()
     level: Level | None = None  # for jurisdiction and level columns
-    name_en: str | None = None  # the jurisdiction's own English name ("China")
+    name: str | None = None  # the jurisdiction's own name ("Canada"), in the briefs' language
 
 
 @dataclass(frozen=True)
@@ -355,8 +356,9 @@ class Matrix:
 
 
 def _jurisdiction_axis(jur: Jurisdiction) -> Axis:
-    label = "National" if jur.level is Level.national else jur.name_en
-    return Axis(jur.code, label, jur.short_zh or jur.name_zh, jur.level, jur.name_en)
+    label = "National" if jur.level is Level.national else jur.name
+    others = tuple((tag, jur.short_name(tag) or "") for tag in {**jur.names, **jur.short})
+    return Axis(jur.code, label, others, jur.level, jur.name)
 
 
 def _tabulate(
@@ -587,8 +589,8 @@ def quantity_groups(sel: Compared) -> tuple[QuantityGroup, ...]:
 @dataclass(frozen=True)
 class TargetRow:
     jurisdiction_code: str
-    jurisdiction_en: str
-    jurisdiction_zh: str
+    jurisdiction_name: str  # in the briefs' language
+    jurisdiction_names: tuple[tuple[str, str], ...]  # (BCP 47 tag, name) in further languages
     level: Level
     measure_id: str | None
     measure_title: str | None  # None for a figure outside any measure
@@ -613,8 +615,8 @@ def targets_table(sel: Selection) -> tuple[TargetRow, ...]:
     return tuple(
         TargetRow(
             jurisdiction_code=q.jurisdiction.code,
-            jurisdiction_en=q.jurisdiction.name_en,
-            jurisdiction_zh=q.jurisdiction.name_zh,
+            jurisdiction_name=q.jurisdiction.name,
+            jurisdiction_names=tuple(q.jurisdiction.names.items()),
             level=q.level,
             measure_id=q.measure.id if q.measure is not None else None,
             measure_title=q.measure.title if q.measure is not None else None,

@@ -69,6 +69,7 @@ def template_sha(path: Path) -> str:
 
 
 _CODE_VERSION: str | None = None
+_NOT_CODE = ("theme", "scaffold")
 
 
 def code_version() -> str:
@@ -80,6 +81,11 @@ def code_version() -> str:
         h = hashlib.sha256(sys.version.encode())
         package = Path(__file__).resolve().parent
         for path in sorted(package.rglob("*")):
+            rel = path.relative_to(package).parts
+            # The default theme is hashed file by file as templates are (a product depends on
+            # the ones it read); the scaffold of `policybrief new` is no input to a build.
+            if rel[0] in _NOT_CODE:
+                continue
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 h.update(path.relative_to(package).as_posix().encode() + b"\0")
                 h.update(path.read_bytes() + b"\0")

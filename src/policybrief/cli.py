@@ -1,20 +1,30 @@
 """Command line: a thin layer over `policybrief.build.build` and the checks.
 
-Exit codes: 0 ok, 1 content errors (or failed checks), 2 usage.
+`policybrief [COMMAND] [OPTIONS]`; COMMAND is build (the default), check, serve or new, each
+with its own --help. The project root is the nearest folder upwards holding policybrief.toml.
+Exit codes (EXIT_TEXT, docs/cli.md): 0 ok, 1 content errors (or failed checks), 2 usage,
+3 no project here (or `new` into a folder in use), 4 the server cannot listen on its port.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import traceback
 from pathlib import Path
 
+from . import __version__
 from .options import PAPER_SIZES, Options
 from .problems import ContentError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_PROJECT, EXIT_SERVE = 0, 1, 2, 3, 4
+EXIT_TEXT = (
+    "Exit codes: 0 ok; 1 content errors or failed checks; 2 usage; "
+    "3 no project found (or `new` into a folder in use); 4 cannot serve on the port."
+)
+COMMANDS = ("build", "check", "serve", "new", "draft")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,45 +34,129 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class NoProject(Exception):
+    """No project file here or above, and no content/ folder here either."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="policybrief",
-        description="Build HTML pages and PDF policy briefs from structured summaries.",
-        epilog="Exit codes: 0 ok, 1 content errors or failed checks, 2 usage.",
+        description="Build HTML pages and PDF policy briefs from structured summaries. "
+        "Without a command, builds.",
+        epilog=EXIT_TEXT,
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="build",
-        choices=["build", "check", "serve", "draft"],
-        help="build (default): render every brief; check: validate only; "
-        "serve: rebuild on change and serve on localhost; "
-        "draft SOURCE: draft a summary from a raw source for review (docs/draft.md)",
+    parser.add_argument("--version", action="version", version=f"policybrief {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    build = commands.add_parser(
+        "build",
+        help="render every brief into the output folder (the default command)",
+        description="Load and validate all content, render every brief (HTML page, PDF, charts, "
+        "data) and replace the output folder only if everything succeeded.",
+        epilog=EXIT_TEXT,
     )
-    parser.add_argument("source", nargs="?", type=Path, help="draft: the source file (text, HTML, PDF, Word)")
-    draft = parser.add_argument_group("draft")
-    draft.add_argument("--id", help="draft: the new summary's id (default: from the file name)")
+    _project_arguments(build)
+    _source_arguments(build)
+    _render_arguments(build)
+    _verbosity(build)
+    check = commands.add_parser(
+        "check",
+        help="validate content (and evidence anchors against the sources); write nothing",
+        description="Load and validate all content and write nothing. When the sources folder "
+        "exists, every evidence anchor is also checked against the source files.",
+        epilog=EXIT_TEXT,
+    )
+    _project_arguments(check)
+    _source_arguments(check)
+    _verbosity(check)
+    serve = commands.add_parser(
+        "serve",
+        help="build, then rebuild on change and serve on localhost",
+        description="Build, serve the output folder on http://127.0.0.1:PORT/ and rebuild what "
+        "changed whenever content or templates change; open pages reload. Ctrl-C stops.",
+        epilog=EXIT_TEXT,
+    )
+    _project_arguments(serve)
+    _render_arguments(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    _verbosity(serve)
+    new = commands.add_parser(
+        "new",
+        help="start a project: project file, minimal taxonomy, an example document and brief",
+        description="Create DIR with a project that builds as it is: policybrief.toml, a "
+        "taxonomy listing the country and its first-level divisions (from ISO 3166-2), one "
+        "example document with its source text, and one brief. Replace the examples with "
+        "your own.",
+        epilog=EXIT_TEXT,
+    )
+    new.add_argument(
+        "directory", type=Path, metavar="DIR", help="folder to create (must not exist or be empty)"
+    )
+    new.add_argument(
+        "--country",
+        default="DE",
+        metavar="CODE",
+        help="ISO 3166-1 alpha-2 code of the country the corpus is about (default DE)",
+    )
+    new.add_argument("--title", help="series title printed on every brief (default: the folder's name)")
+    _verbosity(new)
+    draft = commands.add_parser(
+        "draft",
+        help="draft a summary from a raw source for review (docs/draft.md)",
+        description="Draft a summary of a raw source (text, HTML, PDF, Word) into "
+        "content/documents/<id>.md for you to review, and store its text in the sources folder. "
+        "Every guess carries a review marker that check and build refuse.",
+        epilog=EXIT_TEXT,
+    )
+    draft.add_argument("source", nargs="?", type=Path, help="the source file (text, HTML, PDF, Word)")
+    _project_arguments(draft)
+    draft.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="where the source's text is stored (default PROJECT/sources)",
+    )
+    draft.add_argument("--id", help="the new summary's id (default: from the file name)")
     draft.add_argument(
         "--evaluate",
         action="store_true",
-        help="draft: score drafts of every summarised source against the reviewed summaries",
+        help="score drafts of every summarised source against the reviewed summaries",
     )
     draft.add_argument(
-        "--llm", action="store_true", help="draft: also ask the language model set by POLICYBRIEF_LLM_URL"
+        "--llm", action="store_true", help="also ask the language model set by POLICYBRIEF_LLM_URL"
     )
     draft.add_argument(
         "--allow-remote-llm",
         action="store_true",
-        help="draft: allow sending the source text to a model that is not on this machine",
+        help="allow sending the source text to a model that is not on this machine",
     )
+    _verbosity(draft)
+    return parser
+
+
+def _project_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project",
         type=Path,
-        default=Path.cwd(),
-        help="project folder holding content/ and templates/ (default: current folder)",
+        help="project folder (default: the nearest folder upwards holding policybrief.toml)",
     )
-    parser.add_argument("--content", type=Path, help="content folder (default: PROJECT/content)")
-    parser.add_argument("--output", type=Path, help="output folder (default: PROJECT/output)")
+    parser.add_argument("--content", type=Path, help="content folder (default: from the project file)")
+
+
+def _source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="verify every evidence anchor against the source files in DIR "
+        "(default: the project file's sources folder, when it exists)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="fail unless every anchor is verified against the sources"
+    )
+
+
+def _render_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, help="output folder (default: from the project file)")
     parser.add_argument(
         "--only",
         action="append",
@@ -70,16 +164,8 @@ def _parser() -> argparse.ArgumentParser:
         help="build only this brief (repeatable); the index still lists every brief",
     )
     parser.add_argument(
-        "--sources",
-        type=Path,
-        metavar="DIR",
-        help="verify every evidence anchor against the source files in DIR "
-        "(draft: where the source's text is stored; default PROJECT/sources)",
+        "--paper", choices=sorted(PAPER_SIZES), help="PDF page size (default: from the project file, else A4)"
     )
-    parser.add_argument(
-        "--strict", action="store_true", help="with --sources: fail unless every anchor is verified"
-    )
-    parser.add_argument("--paper", choices=sorted(PAPER_SIZES), default="A4", help="PDF page size")
     parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (HTML only)")
     parser.add_argument(
         "--no-digest-pdf",
@@ -88,27 +174,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--clean", action="store_true", help="ignore the build cache and rebuild everything")
-    parser.add_argument("--port", type=int, default=8000, help="port for serve (default 8000)")
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="print details and tracebacks")
-    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`policybrief --only X` means `policybrief build --only X`."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        return ["build", *argv]
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    project = args.project.resolve()
-    options = Options(
-        project=project,
-        content=(args.content or project / "content").resolve(),
-        output=(args.output or project / "output").resolve(),
-        only=tuple(args.only or ()),
-        paper=args.paper,
-        pdf=not args.no_pdf,
-        digest_pdf=not args.no_digest_pdf,
-        jobs=args.jobs,
-        clean=args.clean,
-    )
+    args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -120,22 +202,24 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("weasyprint", "fontTools", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
-    if args.command != "draft" and (args.source or args.id or args.evaluate or args.llm):
-        print("SOURCE, --id, --evaluate and --llm belong to the draft command", file=sys.stderr)
-        return EXIT_USAGE
     try:
+        if args.command == "new":
+            return _new(args)
+        project = _find_project(args.project)
+        options = _options(args, project)
         if args.command == "draft":
             from .draft.cli import run_draft
 
             return run_draft(args, options)
+        sources = _sources(args, project, options)
         if args.command == "check":
-            return _check(options, args.sources, args.strict, args.quiet)
+            return _check(options, sources, args.strict, args.quiet, args.verbose)
         if args.command == "serve":
-            from .serve import serve
-
-            serve(options, port=args.port)
-            return EXIT_OK
-        return _build(options, args.sources, args.strict, args.quiet)
+            return _serve(options, args.port)
+        return _build(options, sources, args.strict, args.quiet, args.verbose)
+    except NoProject as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROJECT
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -152,17 +236,96 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
 
-def _check(options: Options, sources: Path | None, strict: bool, quiet: bool) -> int:
+def _find_project(given: Path | None):  # type: ignore[no-untyped-def]
+    """The project: --project, else the nearest folder upwards with a project file, else the
+    current folder if it holds content/ (defaults apply)."""
+    from .project import PROJECT_FILE, Project, ProjectSettings, find_root, load_project
+
+    if given is not None:
+        root = given.resolve()
+    else:
+        found = find_root(Path.cwd())
+        if found is None:
+            if not (Path.cwd() / "content").is_dir():
+                raise NoProject(
+                    f"no {PROJECT_FILE} in {Path.cwd()} or any folder above it; "
+                    "start a project with `policybrief new DIR`, or pass --project DIR"
+                )
+            found = Path.cwd().resolve()
+        root = found
+    if (root / PROJECT_FILE).is_file():
+        return load_project(root)
+    if not root.is_dir():
+        raise NoProject(f"{root}: project folder not found")
+    return Project(root, ProjectSettings(), None)
+
+
+def _options(args: argparse.Namespace, project) -> Options:  # type: ignore[no-untyped-def]
+    settings = project.settings
+    return Options(
+        project=project.root,
+        content=(args.content.resolve() if args.content else project.content),
+        output=(args.output.resolve() if getattr(args, "output", None) else project.output),
+        only=tuple(getattr(args, "only", None) or ()),
+        paper=getattr(args, "paper", None) or settings.pdf.paper,
+        pdf=not getattr(args, "no_pdf", False),
+        digest_pdf=not getattr(args, "no_digest_pdf", False),
+        jobs=getattr(args, "jobs", 0),
+        clean=getattr(args, "clean", False),
+        settings=settings,
+    )
+
+
+def _sources(args: argparse.Namespace, project, options: Options) -> Path | None:  # type: ignore[no-untyped-def]
+    """--sources, else the project's sources folder when it exists and the content is the
+    project's own (sources describe that content, not a folder given with --content)."""
+    given = getattr(args, "sources", None)
+    if given is not None:
+        return given  # type: ignore[no-any-return]
+    if args.content is None and project.sources.is_dir():
+        return project.sources  # type: ignore[no-any-return]
+    return None
+
+
+def _serve(options: Options, port: int) -> int:
+    from .serve import serve
+
+    try:
+        serve(options, port=port)
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            print(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror}; try --port N", file=sys.stderr)
+            return EXIT_SERVE
+        raise
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, create_project
+
+    try:
+        created = create_project(args.directory, country=args.country, title=args.title)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROJECT if exc.folder_in_use else EXIT_USAGE
+    if not args.quiet:
+        print(f"Created {created.root} ({len(created.files)} files). Next:")
+        print(f"  cd {args.directory}")
+        print("  policybrief build        # then open output/index.html")
+    return EXIT_OK
+
+
+def _check(options: Options, sources: Path | None, strict: bool, quiet: bool, verbose: bool) -> int:
     from .load import load_corpus
 
-    corpus = load_corpus(options.content)
+    corpus = load_corpus(options.content, options.settings)
     for warning in corpus.warnings:
         print(warning, file=sys.stderr)
     status = EXIT_OK
     if sources is not None:
-        status = _verify(corpus, sources, strict, quiet)
+        status, _verified = _verify(corpus, sources, quiet, verbose)
     elif strict:
-        print("--strict needs --sources DIR to verify anchors", file=sys.stderr)
+        print("--strict needs a sources folder (--sources DIR) to verify anchors", file=sys.stderr)
         return EXIT_USAGE
     if status == EXIT_OK and not quiet:
         measures = sum(len(d.measures) for d in corpus.documents)
@@ -170,43 +333,53 @@ def _check(options: Options, sources: Path | None, strict: bool, quiet: bool) ->
     return status
 
 
-def _verify(corpus, sources: Path, strict: bool, quiet: bool) -> int:  # type: ignore[no-untyped-def]
+def _verify(corpus, sources: Path, quiet: bool, verbose: bool) -> tuple[int, int | None]:  # type: ignore[no-untyped-def]
+    """Check every anchor against the source files: (exit status, anchors verified)."""
     from .sources import verify_sources
 
     if not sources.is_dir():
         print(f"{sources}: sources folder not found", file=sys.stderr)
-        return EXIT_CONTENT
+        return EXIT_CONTENT, None
     report = verify_sources(corpus, sources)
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    if not quiet:
+    anchors = sum(c.anchors for c in report.coverage)
+    found = sum(c.anchors_found for c in report.coverage)
+    if verbose:
         print("coverage (anchors found / anchors; numbers anchored / numbers):")
         for cov in report.coverage:
             print(
                 f"  {cov.document}: {cov.anchors_found}/{cov.anchors} anchors, "
                 f"{cov.numbers_anchored}/{cov.numbers} numbers [{cov.source_status}]"
             )
+    elif not quiet:
+        # One line, not one per document (250 documents made 250 lines); -v lists them.
+        print(f"sources: {found}/{anchors} evidence anchors verified in {sources} (-v: per document)")
     if report.problems:
         print(
             f"{len(report.problems)} problem(s) with sources; "
             f"{report.unchecked} anchor(s) could not be checked.",
             file=sys.stderr,
         )
-        return EXIT_CONTENT
-    return EXIT_OK
+        return EXIT_CONTENT, found
+    return EXIT_OK, found
 
 
-def _build(options: Options, sources: Path | None, strict: bool, quiet: bool) -> int:
+def _build(options: Options, sources: Path | None, strict: bool, quiet: bool, verbose: bool) -> int:
     from .pipeline import build
 
     if strict and sources is None:
-        print("--strict needs --sources DIR to verify anchors before publishing", file=sys.stderr)
+        print(
+            "--strict needs a sources folder (--sources DIR) to verify anchors before publishing",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+    verified: int | None = None
     if sources is not None:
         from .load import load_corpus  # here only: a build with nothing to do loads nothing
 
-        corpus = load_corpus(options.content)
-        status = _verify(corpus, sources, strict, quiet)
+        corpus = load_corpus(options.content, options.settings)
+        status, verified = _verify(corpus, sources, quiet, verbose)
         if status != EXIT_OK and strict:
             print(
                 "Not published: --strict refuses unverified content; output/ was not changed.",
@@ -217,7 +390,7 @@ def _build(options: Options, sources: Path | None, strict: bool, quiet: bool) ->
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not quiet:
-        print(result.summary())
+        print(result.summary(verified=verified))
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .corpus import Corpus
@@ -21,12 +21,12 @@ MEASURE_COLUMNS: list[tuple[str, str]] = [
     ("title", "Short title, in the analysts' words"),
     (
         "jurisdiction_code",
-        "ISO 3166-2:CN code (CN for national; city and zone codes extend their province's)",
+        "ISO 3166-1 code of the country (national), ISO 3166-2 code of a subdivision; "
+        "city and zone codes extend their parent's",
     ),
-    ("jurisdiction_en", "Jurisdiction, English name"),
-    ("jurisdiction_zh", "Jurisdiction, Chinese name"),
-    ("level", "Level of government: national, provincial, municipal, zone"),
-    ("province_code", "The provincial-level division it lies in (empty for national)"),
+    ("jurisdiction_name", "Jurisdiction, name in the language of the briefs"),
+    ("level", "Level of government: national, provincial (first-level division), municipal, zone"),
+    ("province_code", "The first-level division it lies in (empty for national)"),
     ("actors", "Issuing or implementing bodies, separated by '; '"),
     ("instrument", "Instrument as family › type"),
     ("themes", "Themes, separated by '; '"),
@@ -44,7 +44,7 @@ QUANTITY_COLUMNS: list[tuple[str, str]] = [
     ("document_id", "Id of the source document that reports it"),
     ("measure_id", "Measure it belongs to (empty for context figures)"),
     ("jurisdiction_code", "Jurisdiction the figure refers to"),
-    ("jurisdiction_en", "Jurisdiction, English name"),
+    ("jurisdiction_name", "Jurisdiction, name in the language of the briefs"),
     ("kind", "target, result (achieved), baseline, or anecdote (one enterprise)"),
     ("counts", "What is counted"),
     ("value", "The number; for a range, the low end"),
@@ -58,6 +58,17 @@ QUANTITY_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+def measure_columns(name_languages: Sequence[str]) -> list[tuple[str, str]]:
+    """The measure columns of a project: the jurisdiction's name in each further language
+    (policybrief.toml: languages.names) follows its name in the briefs' language."""
+    at = next(i for i, (key, _) in enumerate(MEASURE_COLUMNS) if key == "jurisdiction_name") + 1
+    extra = [
+        (f"jurisdiction_name_{tag}", f"Jurisdiction, name in {tag} (BCP 47 language tag)")
+        for tag in name_languages
+    ]
+    return [*MEASURE_COLUMNS[:at], *extra, *MEASURE_COLUMNS[at:]]
+
+
 def _measure_row(corpus: Corpus, doc: SourceDocument, m: Measure) -> dict[str, Any]:
     tax = corpus.taxonomy
     jur = tax.jurisdiction(m.jurisdiction)
@@ -67,8 +78,8 @@ def _measure_row(corpus: Corpus, doc: SourceDocument, m: Measure) -> dict[str, A
         "document_id": doc.id,
         "title": m.title,
         "jurisdiction_code": jur.code,
-        "jurisdiction_en": jur.name_en,
-        "jurisdiction_zh": jur.name_zh,
+        "jurisdiction_name": jur.name,
+        **{f"jurisdiction_name_{tag}": name for tag, name in jur.names.items()},
         "level": jur.level.value,
         "province_code": province.code if province else "",
         "actors": "; ".join(tax.actor(a).name for a in m.actors),
@@ -93,7 +104,7 @@ def _quantity_row(corpus: Corpus, doc: SourceDocument, m: Measure | None, q: Qua
         "document_id": doc.id,
         "measure_id": m.id if m else "",
         "jurisdiction_code": code,
-        "jurisdiction_en": tax.jurisdiction(code).name_en,
+        "jurisdiction_name": tax.jurisdiction(code).name,
         "kind": q.kind.value,
         "counts": q.counts,
         "value": _num(low),
@@ -132,14 +143,20 @@ def rows_for(
     return measure_rows, quantity_rows
 
 
+def _only(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Each row with exactly the columns (a name in an undeclared language is left out; a
+    missing one is empty)."""
+    return [{key: row.get(key, "") for key, _ in columns} for row in rows]
+
+
 def to_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in columns], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_only(rows, columns))
     return buffer.getvalue().encode("utf-8")
 
 
 def to_json(rows: list[dict[str, Any]], columns: list[tuple[str, str]], about: str) -> bytes:
-    payload = {"about": about, "columns": dict(columns), "rows": rows}
+    payload = {"about": about, "columns": dict(columns), "rows": _only(rows, columns)}
     return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")

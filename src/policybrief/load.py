@@ -10,7 +10,7 @@ Layout of a content folder (documented in docs/content-format.md):
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,9 @@ from .models import Brief, SourceDocument, Taxonomy
 from .problems import ContentError, Problem, field_path
 from .validate import check_corpus
 from .yamlmap import Located, YamlError, parse, split_front_matter
+
+if TYPE_CHECKING:
+    from .project import ProjectSettings
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -125,8 +128,10 @@ def _review_markers(rel: str, text: str) -> list[Problem]:
     ]
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Read and validate a content folder; raise ContentError listing every problem."""
+def load_corpus(root: Path, settings: ProjectSettings | None = None) -> Corpus:
+    """Read and validate a content folder; raise ContentError listing every problem.
+    `settings` are the project file's: codes are checked against its country's ISO 3166
+    list, and names against its languages."""
 
     problems: list[Problem] = []
     root = root.resolve()
@@ -173,11 +178,13 @@ def load_corpus(root: Path) -> Corpus:
 
     if taxonomy is None:
         raise ContentError(problems)
+    national = next((j.code for j in taxonomy.jurisdictions if j.level.value == "national"), "")
+    documents = [d if d.subject else d.model_copy(update={"subject": national}) for d in documents]
     corpus = Corpus(root, taxonomy, documents, briefs, origins, files)
     # When a summary failed to load, references to its ids cannot be judged: checking them
     # would bury the real error under "unknown id" reports.
     complete = len(documents) == len(list((root / "documents").glob("*.md")))
-    problems.extend(check_corpus(corpus, references=complete))
+    problems.extend(check_corpus(corpus, references=complete, settings=settings))
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     corpus.warnings = sorted(problems)

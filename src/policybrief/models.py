@@ -40,17 +40,28 @@ LEVEL_ORDER = [Level.national, Level.provincial, Level.municipal, Level.zone, Le
 
 
 class Jurisdiction(Strict):
-    code: Annotated[str, Field(pattern=r"^CN(?:-[A-Z0-9]{2,6})*$")]
+    # ISO 3166-1 alpha-2 for the country, ISO 3166-2 for its subdivisions, and the project's
+    # own extension below them (cities, zones); checked against the country's ISO list by
+    # validate.check_jurisdictions.
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}(?:-[A-Z0-9]{1,8})*$")]
     level: Level
     # Administrative type as the source would name it: province, municipality,
     # autonomous region, special administrative region, city, high-tech zone…
     type: str
-    name_en: str
-    name_zh: str
+    # The name in the language the briefs are written in (policybrief.toml: languages.text).
+    name: str
+    # The name in each further language, keyed by BCP 47 tag ("zh-Hans": 山东省, "fr": Québec);
+    # the tags are the project's languages.names.
+    names: dict[str, str] = {}
+    # Short forms for tight spaces (the tile map), by the same tags.
+    short: dict[str, str] = {}
     parent: str | None = None
-    # Position on the tile-grid map (row, column); provincial-level divisions only.
+    # Position on the tile-grid map (row, column); first-level divisions only.
     tile: tuple[int, int] | None = None
-    short_zh: str | None = None  # short Chinese name for tight spaces (tile map)
+
+    def short_name(self, tag: str) -> str | None:
+        """The short form in language `tag`, else the full name in it, else None."""
+        return self.short.get(tag) or self.names.get(tag)
 
 
 class ActorKind(StrEnum):
@@ -73,7 +84,8 @@ class Actor(Strict):
     kind: ActorKind
     jurisdiction: str
     aliases: list[str] = []
-    name_zh: str | None = None
+    # The name in further languages, keyed by BCP 47 tag, as for jurisdictions.
+    names: dict[str, str] = {}
     note: str | None = None
 
 
@@ -348,7 +360,9 @@ class SourceDocument(Strict):
     source: SourceFile
     url: str | None = None
     # The jurisdiction a document is mostly about; quantities outside measures default to it.
-    subject: str = "CN"
+    # The jurisdiction the document is mostly about; without it, the taxonomy's national
+    # jurisdiction (filled in by load.load_corpus).
+    subject: str = ""
     key_points: list[str] = Field(min_length=3, max_length=7)
     notes: list[Note] = []
     measures: list[Measure] = []

@@ -6,12 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .project import ProjectSettings
+from .theme import Theme
+
+#: PDF page sizes: the name used in options and the project file -> the CSS `size` value.
 PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
 
 
 @dataclass(frozen=True)
 class Options:
-    #: Project folder holding templates/ (and, by default, content/ and output/).
+    #: Project folder: its templates/ overrides the default theme file by file; it holds
+    #: content/ and output/ by default, and the build cache.
     project: Path
     #: Content folder: taxonomy.yaml, documents/, briefs/.
     content: Path
@@ -33,6 +38,21 @@ class Options:
     #: Fixed build time (seconds since the epoch) for reproducible output; defaults to
     #: SOURCE_DATE_EPOCH, else the newest brief's edition date.
     source_date_epoch: int | None = field(default=None)
+    #: The project file's settings (policybrief.toml): the identity the briefs print, the
+    #: country, languages and level labels. None (the default) reads PROJECT/policybrief.toml,
+    #: or takes the defaults when the project has no such file.
+    settings: ProjectSettings = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.settings is None:
+            from .project import PROJECT_FILE, load_project
+
+            found = (
+                load_project(self.project).settings
+                if (self.project / PROJECT_FILE).is_file()
+                else ProjectSettings()
+            )
+            object.__setattr__(self, "settings", found)
 
     def pdf_for(self, kind: str) -> bool:
         """Whether a product of this kind (a models.BriefKind) gets a PDF."""
@@ -40,4 +60,10 @@ class Options:
 
     @property
     def templates(self) -> Path:
+        """The project's own templates/ folder: files here override the default theme."""
         return self.project / "templates"
+
+    @property
+    def theme(self) -> Theme:
+        """The project's templates/ over the default theme shipped in the package."""
+        return Theme.for_project(self.templates)

@@ -1,7 +1,7 @@
 """Publish stage, PDF: the print variant of a brief's page through WeasyPrint.
 
 WeasyPrint reads only what SafeFetcher serves: the brief's own rendered files (charts), the
-stylesheets under templates/assets, and the pinned font files. Output is tagged PDF/UA-1.
+theme's stylesheets (templates/assets, over the default theme's), and the pinned font files. Output is tagged PDF/UA-1.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def write_pdf(
 
     check_fonts()
     memory = {f"{BUILD_ROOT}/{path}": data for path, data in files.items()}
-    for asset in (options.templates / "assets").glob("*.css"):
-        memory[f"{BUILD_ROOT}/assets/{asset.name}"] = asset.read_bytes()
+    for name, asset in options.theme.assets(".css").items():
+        memory[f"{BUILD_ROOT}/assets/{name}"] = asset.read_bytes()
     fetcher = SafeFetcher(files=font_files(), memory=memory)
     page_css = f"@page {{ size: {PAPER_SIZES[options.paper]}; }}\n"
     # @font-face rules in a stylesheet given to write_pdf only apply through a shared

@@ -18,10 +18,11 @@ from . import __version__
 from .charts.kinds import KINDS
 from .citations import cited_ids
 from .corpus import Corpus
-from .exports import MEASURE_COLUMNS, QUANTITY_COLUMNS, rows_for, to_csv, to_json
+from .exports import QUANTITY_COLUMNS, measure_columns, rows_for, to_csv, to_json
 from .markup import VIEW_RE, render_markdown
 from .models import Brief, BriefKind, Measure, SourceDocument
 from .options import Options
+from .project import ProjectSettings
 from .render import NOTES_PLACEHOLDER, Citations, environment, render_page
 
 if TYPE_CHECKING:
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
     from .charts import Chart
     from .models import Quantity, Taxonomy
 
-SITE_NAME = "policybrief"
-PUBLISHER = "policybrief analysts"
-TAGLINE = "National and provincial measures compared, every figure traced to its source"
 CAVEAT = (
     "A gap in these tables and charts means “not reported in this corpus”, never “absent in "
     "reality”: the briefs compare what the source documents report, and a province the sources "
@@ -73,18 +71,20 @@ def date_label(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def site_context(corpus: Corpus, edition: dt.date) -> dict[str, Any]:
+def site_context(corpus: Corpus, edition: dt.date, settings: ProjectSettings) -> dict[str, Any]:
+    """What every page prints about the site: the identity from the project file."""
+    site = settings.site
     return {
-        "name": SITE_NAME,
-        "publisher": PUBLISHER,
-        "tagline": TAGLINE,
+        "name": site.title,
+        "publisher": site.publisher,
+        "authors": list(site.authors),
+        "tagline": site.tagline,
         "version": __version__,
         "built": date_label(edition),
         "document_count": len(corpus.documents),
         "lede": (
-            "Briefs comparing China's national and provincial measures for upgrading "
-            f"manufacturing, drawn from {len(corpus.documents)} source documents. Each brief "
-            "comes as a web page and a PDF, with its data as CSV and JSON."
+            f"{site.lede.rstrip('.')}, drawn from {len(corpus.documents)} source documents. Each "
+            "brief comes as a web page and a PDF, with its data as CSV and JSON."
         ),
     }
 
@@ -137,7 +137,7 @@ def render_product(
     from .views import ViewRenderer
 
     product = ProductFiles(brief.id)
-    env = environment(options.templates)
+    env = environment(options.theme, *_languages(options))
     selection = select(corpus, brief.covers)
     prefix = f"briefs/{brief.id}/"
 
@@ -159,10 +159,11 @@ def render_product(
     measure_ids = [ref.measure.id for ref in (*selection.measures, *selection.proposals)]
     doc_ids = [d.id for d in selection.documents]
     m_rows, q_rows = rows_for(corpus, doc_ids, measure_ids)
-    about = f"{brief.title} ({SITE_NAME}, edition {brief.edition.isoformat()})"
+    columns = measure_columns(options.settings.languages.names)
+    about = f"{brief.title} ({options.settings.site.title}, edition {brief.edition.isoformat()})"
     data = {
-        f"data/{brief.id}-measures.csv": to_csv(m_rows, MEASURE_COLUMNS),
-        f"data/{brief.id}-measures.json": to_json(m_rows, MEASURE_COLUMNS, about),
+        f"data/{brief.id}-measures.csv": to_csv(m_rows, columns),
+        f"data/{brief.id}-measures.json": to_json(m_rows, columns, about),
         f"data/{brief.id}-figures.csv": to_csv(q_rows, QUANTITY_COLUMNS),
         f"data/{brief.id}-figures.json": to_json(q_rows, QUANTITY_COLUMNS, about),
     }
@@ -210,13 +211,13 @@ def render_product(
             {"id": "notes", "name": "Notes"},
         ]
         context = {
-            "site": site_context(corpus, edition),
+            "site": site_context(corpus, edition, options.settings),
             "medium": medium,
             "root": "../../",
             "brief": brief,
             "kind_label": KIND_LABELS[brief.kind],
             "edition_label": date_label(brief.edition),
-            "keywords": _keywords(corpus, brief, selection),
+            "keywords": _keywords(corpus, brief, selection, options.settings.site.keywords),
             "key_messages": key_messages,
             "body": Markup(body_html),
             "unplaced_views": [Markup(v) for v in unplaced],
@@ -231,7 +232,7 @@ def render_product(
             "endnotes": NOTES_PLACEHOLDER,
             "downloads": downloads,
             "pdf_href": f"{brief.id}.pdf" if options.pdf_for(brief.kind) else None,
-            "measure_columns": MEASURE_COLUMNS,
+            "measure_columns": columns,
             "quantity_columns": QUANTITY_COLUMNS,
         }
         pages[medium] = render_page(env, "brief.html", context, citations, "partials/endnotes.html")
@@ -255,17 +256,22 @@ def render_product(
     return product
 
 
+def _languages(options: Options) -> tuple[str, list[str]]:
+    languages = options.settings.languages
+    return languages.text, list(languages.names)
+
+
 def _shift(brief: Brief) -> int:
     # Digests reuse a document's summary, written with "##" headings at most; briefs use "##"
     # for their sections. Both become <h2> under the page's single <h1>.
     return 0
 
 
-def _keywords(corpus: Corpus, brief: Brief, selection: Selection) -> list[str]:
+def _keywords(corpus: Corpus, brief: Brief, selection: Selection, project_words: list[str]) -> list[str]:
     words = list(brief.keywords)
     themes = sorted({t for ref in selection.measures for t in ref.measure.themes})
     words += [corpus.taxonomy.theme_label(t) for t in themes]
-    words += ["China", "manufacturing", "policy brief"]
+    words += project_words
     seen: set[str] = set()
     return [w for w in words if not (w.lower() in seen or seen.add(w.lower()))]
 
@@ -284,7 +290,7 @@ def _method_text(brief: Brief, selection: Selection) -> str:
 
 
 def render_index(corpus: Corpus, products: list[Brief], options: Options, edition: dt.date) -> ProductFiles:
-    env = environment(options.templates)
+    env = environment(options.theme, *_languages(options))
     groups = []
     for kind in (BriefKind.comparative, BriefKind.thematic, BriefKind.digest):
         items = [
@@ -304,12 +310,16 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
                 "digest": "Source digests",
             }[kind.value]
             groups.append({"kind": kind.value, "label": label, "briefs": items})
-    context = {"site": site_context(corpus, edition), "medium": "screen", "root": "", "groups": groups}
+    context = {
+        "site": site_context(corpus, edition, options.settings),
+        "medium": "screen",
+        "root": "",
+        "groups": groups,
+    }
     page = render_page(env, "index.html", context)
     product = ProductFiles("index", {"index.html": page.encode("utf-8")})
-    for asset in sorted((options.templates / "assets").glob("*")):
-        if asset.is_file():
-            product.files[f"assets/{asset.name}"] = asset.read_bytes()
+    for name, asset in options.theme.assets().items():
+        product.files[f"assets/{name}"] = asset.read_bytes()
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
     return product
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from .citations import CITATION_RE
+from .theme import Theme
 
 _CITE_TOKEN = "\x00cite:{}\x00"
 _CITE_TOKEN_RE = re.compile("\x00cite:([^\x00]+)\x00")
@@ -26,10 +26,12 @@ _NOTES_TOKEN = "\x00endnotes\x00"
 
 
 class RecordingLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that remembers each template file it reads, with its hash."""
+    """A FileSystemLoader that remembers each template file it reads, with its hash. Its
+    search path is the theme's folders in order (the project's templates/, then the default
+    theme): Jinja takes each template from the first folder that has it."""
 
-    def __init__(self, searchpath: Path) -> None:
-        super().__init__(str(searchpath))
+    def __init__(self, theme: Theme) -> None:
+        super().__init__([str(f) for f in theme.folders])
         self.read: dict[str, str] = {}
 
     def get_source(
@@ -61,9 +63,13 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 _BYTECODE = _MemoryBytecodeCache()
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(
+    theme: Theme, text_language: str = "en", name_languages: Sequence[str] = ()
+) -> jinja2.Environment:
+    """`text_language`: the BCP 47 tag of the pages' language; `name_languages`: the further
+    languages names are shown in, in order (policybrief.toml: languages)."""
     env = jinja2.Environment(
-        loader=RecordingLoader(templates),
+        loader=RecordingLoader(theme),
         bytecode_cache=_BYTECODE,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -72,6 +78,9 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    # Globals, not context: macros imported by partials see them too.
+    env.globals["text_language"] = text_language
+    env.globals["name_languages"] = list(name_languages)
     return env
 
 

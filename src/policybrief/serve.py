@@ -217,7 +217,7 @@ def serve(
     log.info("Serving %s at http://127.0.0.1:%d/ (Ctrl-C to stop)", options.output, bound)
     if ready is not None:
         ready(bound)
-    watched = [options.content, options.templates]
+    watched = [options.content, *options.theme.folders]
     seen = snapshot(watched)
     try:
         while not stop.wait(POLL_SECONDS):

@@ -19,24 +19,41 @@ from .problems import Problem, field_path
 
 if TYPE_CHECKING:
     from .corpus import Corpus
+    from .project import CountrySettings, ProjectSettings
 
-# ISO 3166-2:CN provincial-level divisions: 23 provinces (Taiwan included, as ISO lists it),
-# 5 autonomous regions, 4 municipalities, 2 special administrative regions.
-PROVINCIAL_COUNT = 34
 _VIEW_LINE = re.compile(r"^::view\s+(\S+)\s*$")
 
 
 def _norm(name: str) -> str:
+    """A spelling reduced to what tells names apart, in any script: accents and case folded
+    away ("Québec" and "Quebec" agree), punctuation to spaces, letters and digits of every
+    script kept (two Hindi names stay two names)."""
     text = unicodedata.normalize("NFKD", name).casefold()
-    text = re.sub(r"[^a-z0-9\u4e00-\u9fff]+", " ", text)
-    text = re.sub(r"\b(the|of|and)\b", " ", text)
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category.startswith("M"):
+            # Marks on Latin letters are accents; in other scripts (Devanagari vowel signs
+            # and viramas, Arabic vowels) they are part of the word.
+            if unicodedata.name(char, "").startswith("COMBINING"):
+                continue
+            kept.append(char)
+        else:
+            kept.append(char if category[0] in "LN" else " ")
+    text = re.sub(r"\b(the|of|and)\b", " ", "".join(kept))
     return " ".join(text.split())
 
 
-def check_corpus(corpus: Corpus, references: bool = True) -> list[Problem]:
-    """All cross-file checks; `references=False` skips those that need every document."""
+def check_corpus(
+    corpus: Corpus, references: bool = True, settings: ProjectSettings | None = None
+) -> list[Problem]:
+    """All cross-file checks; `references=False` skips those that need every document.
+    `settings` are the project file's (country, languages); without them, the country is the
+    taxonomy's national jurisdiction and any well-formed language tag is accepted."""
     problems: list[Problem] = []
     problems.extend(_check_taxonomy(corpus))
+    problems.extend(check_jurisdictions(corpus, settings.country if settings else None))
+    problems.extend(_check_languages(corpus, settings.languages.names if settings else None))
     ids = _defined_ids(corpus, problems)
     problems.extend(_check_documents(corpus, ids, references))
     problems.extend(_check_briefs(corpus, ids, references))
@@ -91,6 +108,83 @@ def _problem(
     return Problem(rel, line or None, field_path(loc), message, severity)
 
 
+def _check_languages(corpus: Corpus, allowed: list[str] | None) -> Iterator[Problem]:
+    """Every name's language tag is one the project declares (languages.names)."""
+    from .jurisdictions import check_language_tag
+
+    tax = corpus.taxonomy
+    named = [
+        ("jurisdictions", i, f, j.names if f == "names" else j.short)
+        for i, j in enumerate(tax.jurisdictions)
+        for f in ("names", "short")
+    ]
+    named += [("actors", i, "names", a.names) for i, a in enumerate(tax.actors)]
+    for kind, i, field, mapping in named:
+        for tag in mapping:
+            loc = (kind, i, field, tag)
+            if allowed is not None and tag not in allowed:
+                declared = ", ".join(allowed) or "none"
+                yield _problem(
+                    corpus,
+                    "taxonomy",
+                    "",
+                    loc,
+                    f"language '{tag}' is not among the project's name languages ({declared}); "
+                    "add it to languages.names in policybrief.toml",
+                )
+                continue
+            try:
+                check_language_tag(tag)
+            except ValueError as exc:
+                yield _problem(corpus, "taxonomy", "", loc, str(exc))
+
+
+def check_jurisdictions(corpus: Corpus, country: CountrySettings | None) -> Iterator[Problem]:
+    """Codes against the ISO 3166 lists of the project's country (pycountry), and whether the
+    taxonomy lists every first-level division."""
+    from .jurisdictions import check_code, country_name, first_level_count
+
+    tax = corpus.taxonomy
+    national = [(i, j) for i, j in enumerate(tax.jurisdictions) if j.level is Level.national]
+    if country is not None:
+        code = country.code
+    elif national:
+        code = national[0][1].code
+    else:
+        yield _problem(
+            corpus, "taxonomy", "", ("jurisdictions",), "no jurisdiction of level national: which country?"
+        )
+        return
+    for i, jur in national:
+        if jur.code != code:
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                ("jurisdictions", i, "code"),
+                f"the national jurisdiction '{jur.code}' is not the project's country '{code}' "
+                "(policybrief.toml: country.code)",
+            )
+    for i, jur in enumerate(tax.jurisdictions):
+        if jur.level is Level.national:
+            continue
+        why = check_code(jur.code, code, jur.parent)
+        if why is not None:
+            yield _problem(corpus, "taxonomy", "", ("jurisdictions", i, "code"), why)
+    expected = (country.divisions if country is not None else None) or first_level_count(code)
+    provincial = [j for j in tax.jurisdictions if j.level is Level.provincial]
+    if expected and len(provincial) != expected:
+        yield _problem(
+            corpus,
+            "taxonomy",
+            "",
+            ("jurisdictions",),
+            f"{len(provincial)} first-level divisions (level provincial) listed; "
+            f"{country_name(code)} has {expected}",
+            "warning",
+        )
+
+
 def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
     tax = corpus.taxonomy
     codes: dict[str, int] = {}
@@ -130,26 +224,16 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
                 ("jurisdictions", i, "tile"),
                 "a provincial-level division needs its tile-grid position [row, column]",
             )
-        key = _norm(jur.name_en)
+        key = _norm(jur.name)
         if key in names and names[key] != jur.code:
             yield _problem(
                 corpus,
                 "taxonomy",
                 "",
-                ("jurisdictions", i, "name_en"),
-                f"'{jur.name_en}' is also the name of {names[key]}: the same place under two codes?",
+                ("jurisdictions", i, "name"),
+                f"'{jur.name}' is also the name of {names[key]}: the same place under two codes?",
             )
         names.setdefault(key, jur.code)
-    provincial = [j for j in tax.jurisdictions if j.level is Level.provincial]
-    if len(provincial) != PROVINCIAL_COUNT:
-        yield _problem(
-            corpus,
-            "taxonomy",
-            "",
-            ("jurisdictions",),
-            f"{len(provincial)} provincial-level divisions listed; China has {PROVINCIAL_COUNT}",
-            "warning",
-        )
     tiles: dict[tuple[int, int], str] = {}
     for i, jur in enumerate(tax.jurisdictions):
         if jur.tile is not None:

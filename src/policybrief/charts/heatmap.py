@@ -31,11 +31,13 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
     col_labels = []
     for col in matrix.columns:
         name = col.label if rotate else wrap(col.label, 10)
-        zh = col.label_zh if col.level is not Level.national else None
+        # The first further-language name under the column's own (the national column's
+        # label is its level, not a place).
+        other = next((t for _, t in col.others if t), None) if col.level is not Level.national else None
         if rotate:
-            col_labels.append(f"{name} {zh}" if zh else name)
+            col_labels.append(f"{name} {other}" if other else name)
         else:
-            col_labels.append(f"{name}\n{zh}" if zh else name)
+            col_labels.append(f"{name}\n{other}" if other else name)
     header_cm = 2.9 if rotate else 1.6
     height = header_cm + n_rows * row_h + 1.1
 

@@ -1,5 +1,5 @@
-"""The tile map: China's provincial-level divisions as equal tiles, shaded by the number of
-measures reported."""
+"""The tile map: the country's first-level divisions as equal tiles (the taxonomy's `tile`
+layout), shaded by the number of measures reported."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _class_label(c: tuple[int, int]) -> str:
 
 
 def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
-    """China's provincial-level divisions as equal tiles, shaded by number of measures."""
+    """The first-level divisions as equal tiles, shaded by number of measures."""
     tax = taxonomy or sel.taxonomy
     counts = measure_counts_by_province(sel)
     provinces = [j for j in tax.jurisdictions if j.level is Level.provincial and j.tile]
@@ -97,15 +97,17 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
                 fontweight="bold",
                 color=colour,
             )
-            ax.text(
-                c,
-                r + 0.02,
-                p.short_zh or p.name_zh,
-                ha="center",
-                va="center",
-                fontsize=style.SMALL_PT,
-                color=colour,
-            )
+            other = _tile_name(p)
+            if other:
+                ax.text(
+                    c,
+                    r + 0.02,
+                    other,
+                    ha="center",
+                    va="center",
+                    fontsize=style.SMALL_PT,
+                    color=colour,
+                )
             ax.text(
                 c,
                 r + 0.27,
@@ -156,20 +158,32 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             color=style.MUTED,
             linespacing=1.35,
         )
-        alt, caption = _tilemap_text(counts, provinces, national_n)
+        national = next((j.name for j in tax.jurisdictions if j.level is Level.national), "the country")
+        alt, caption = _tilemap_text(counts, provinces, national_n, national)
         svg = draw.svg(fig, "tilemap", alt)
+    tags = list(dict.fromkeys(tag for p in provinces for tag in p.names))
     table = DataTable(
-        ("Code", "Provincial-level division", "Chinese name", "Measures"),
-        tuple((p.code, p.name_en, p.name_zh, str(counts.get(p.code, 0))) for p in provinces),
+        ("Code", "Provincial-level division", *(f"Name ({tag})" for tag in tags), "Measures"),
+        tuple(
+            (p.code, p.name, *(p.names.get(tag, "") for tag in tags), str(counts.get(p.code, 0)))
+            for p in provinces
+        ),
     )
     docs = [m.document.id for m in sel.measures if m.province is not None]
     return Chart("tilemap", svg, alt, caption, source(docs), table, width, round(height, 2))
 
 
+def _tile_name(p: Jurisdiction) -> str | None:
+    """A tile's second line: the short name in the first further language that has one."""
+    for tag in {**p.names, **p.short}:
+        return p.short_name(tag)
+    return None
+
+
 def _tilemap_text(
-    counts: dict[str, int], provinces: Sequence[Jurisdiction], national_n: int
+    counts: dict[str, int], provinces: Sequence[Jurisdiction], national_n: int, country: str
 ) -> tuple[str, str]:
-    names = {p.code: p.name_en for p in provinces}
+    names = {p.code: p.name for p in provinces}
     order = {p.code: i for i, p in enumerate(provinces)}
     reporting = sorted((c for c in names if counts.get(c, 0)), key=lambda c: (-counts[c], order[c]))
     total = len(provinces)
@@ -187,7 +201,7 @@ def _tilemap_text(
         )
     caption += "."
     alt = (
-        f"Tile map of China's {total} provincial-level divisions, one equal square each, "
+        f"Tile map of {country}'s {total} provincial-level divisions, one equal square each, "
         f"shaded by the number of measures reported: "
         + ", ".join(f"{names[c]} {counts[c]}" for c in reporting)
         + f". The other {total - len(reporting)}: none reported in these documents."

@@ -24,8 +24,8 @@ TL_TWO_LINE_EXTRA = 0.3  # lines added above and below a row whose label wraps
 
 def _tl_label(item: TimelineItem) -> str:
     text = item.label[:1].upper() + item.label[1:]
-    if item.level is not Level.national and not text.startswith(item.jurisdiction.name_en):
-        text = f"{item.jurisdiction.name_en}: {text}"
+    if item.level is not Level.national and not text.startswith(item.jurisdiction.name):
+        text = f"{item.jurisdiction.name}: {text}"
     return wrap(text, 42, 2)
 
 
@@ -215,7 +215,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         tuple(
             (
                 LEVEL_LABELS[i.level],
-                i.jurisdiction.name_en,
+                i.jurisdiction.name,
                 i.label,
                 i.period_label,
                 ", ".join(m.id for m in i.measures),
@@ -289,7 +289,7 @@ def _timeline_text(
             " programmes (by first year); the measures data file (see Data) lists all of them."
         )
     parts = [
-        f"{LEVEL_LABELS[i.level]}, {i.jurisdiction.name_en}: {i.label}, {i.period_label}"
+        f"{LEVEL_LABELS[i.level]}, {i.jurisdiction.name}: {i.label}, {i.period_label}"
         + (", open-ended" if i.open_ended else "")
         for i in shown
     ]

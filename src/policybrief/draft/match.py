@@ -56,14 +56,14 @@ class Matcher:
         self.taxonomy = taxonomy
         names: dict[str, tuple[str, str]] = {}
         for j in taxonomy.jurisdictions:
-            for name in (j.name_en, j.name_zh, j.short_zh):
+            for name in (j.name, *j.names.values(), *j.short.values()):
                 if name and len(name) >= 2:
                     names.setdefault(name, ("jurisdiction", j.code))
             if j.level is Level.provincial:
-                names.setdefault(f"{j.name_en} {j.type.title()}", ("jurisdiction", j.code))
-                names.setdefault(f"{j.name_en} Province", ("jurisdiction", j.code))
+                names.setdefault(f"{j.name} {j.type.title()}", ("jurisdiction", j.code))
+                names.setdefault(f"{j.name} Province", ("jurisdiction", j.code))
         for a in taxonomy.actors:
-            for name in (a.name, a.name_zh, *a.aliases):
+            for name in (a.name, *a.names.values(), *a.aliases):
                 if name and len(name) >= 2:
                     names[name] = ("actor", a.id)
         self.names = names
@@ -123,7 +123,8 @@ class Matcher:
         for a in self.taxonomy.actors:
             if a.jurisdiction == code and a.kind is ActorKind.local_government:
                 return a.id
-        return "central-government" if code == "CN" else None
+        national = next((j.code for j in self.taxonomy.jurisdictions if j.level is Level.national), None)
+        return "central-government" if code == national else None
 
     def province_government(self, code: str) -> str | None:
         prov = self.taxonomy.province_of(code)

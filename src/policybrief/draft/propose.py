@@ -521,12 +521,13 @@ def _subject(mentions: list[Mention], taxonomy: Taxonomy) -> tuple[str, str]:
         if code:
             prov = taxonomy.province_of(code)
             provincial[prov.code if prov else code] += 1
+    national = next((j.code for j in taxonomy.jurisdictions if j.level.value == "national"), "")
     if not provincial:
-        return "CN", "no jurisdiction named: national by default"
+        return national, "no jurisdiction named: national by default"
     (top, n), *rest = [*provincial.most_common(), ("", 0)]
-    if top != "CN" and n >= 3 and (not rest or n >= 2 * rest[0][1]):
-        return top, f"{taxonomy.jurisdiction(top).name_en} is named {n} times, far more than any other"
-    return "CN", "several jurisdictions or the nation as a whole"
+    if top != national and n >= 3 and (not rest or n >= 2 * rest[0][1]):
+        return top, f"{taxonomy.jurisdiction(top).name} is named {n} times, far more than any other"
+    return national, "several jurisdictions or the nation as a whole"
 
 
 def _period(years: list[Year]) -> tuple[tuple[int | None, int | None] | None, str]:

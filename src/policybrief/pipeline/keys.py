@@ -29,13 +29,13 @@ from ..cache import (
     key_of,
     sha256,
     template_sha,
-    tree_hashes,
 )
 from ..options import Options
 from .entry import INDEX, ProductEntry
 from .plan import source_date_epoch
 
 if TYPE_CHECKING:  # the models load pydantic: a build with nothing to do does without
+    from ..theme import Theme
     from ..charts import ChartInput
     from ..corpus import Corpus
     from ..models import Brief, Jurisdiction
@@ -46,8 +46,8 @@ class Inputs:
     """Hashes of every input file and setting, taken before loading."""
 
     content: dict[str, str]  # path relative to the content folder -> sha256
-    templates: dict[str, str]  # every file under templates/ -> sha256
-    assets: dict[str, str]  # stylesheets under templates/assets -> sha256
+    templates: dict[str, str]  # every file of the theme (templates/ over the default) -> sha256
+    assets: dict[str, str]  # the theme's stylesheets (assets/*.css) -> sha256
     code: str
     fonts: str
     fingerprint: str
@@ -59,7 +59,7 @@ class Inputs:
             for p in content_files(options.content)
             if p.is_file()
         }
-        templates = tree_hashes(options.templates)
+        templates = options.theme.hashes()
         assets = {k.removeprefix("assets/"): v for k, v in templates.items() if k.startswith("assets/")}
         assets = {k: v for k, v in assets.items() if k.endswith(".css")}
         code = code_version()
@@ -86,6 +86,8 @@ def settings(options: Options) -> dict[str, Any]:
         "paper": options.paper,
         "pdf": options.pdf,
         "digest_pdf": options.digest_pdf,
+        # The project file: identity, country, languages, level labels.
+        "project_settings": options.settings.model_dump(mode="json"),
         "epoch": source_date_epoch(options),
     }
 
@@ -148,6 +150,7 @@ def _common(options: Options, inputs: Inputs) -> dict[str, Any]:
         "fonts": inputs.fonts,
         # Which template files exist: a new file can change what an `include` finds.
         "template_names": sorted(inputs.templates),
+        "project_settings": options.settings.model_dump(mode="json"),
     }
 
 
@@ -252,16 +255,17 @@ class EntryValidator:
     at hand: in the current output/ (known intact, see output.current_output), or as a blob
     whose content is read and hashed."""
 
-    def __init__(self, cache: Cache, templates: Path, current: dict[str, str]) -> None:
+    def __init__(self, cache: Cache, theme: Theme, current: dict[str, str]) -> None:
         self.cache = cache
-        self.templates = templates
+        self.theme = theme
         self.current = current
         self._shas: dict[str, str | None] = {}
 
     def template(self, name: str) -> str | None:
         if name not in self._shas:
+            path = self.theme.find(name)
             try:
-                self._shas[name] = template_sha(self.templates / name)
+                self._shas[name] = None if path is None else template_sha(path)
             except (OSError, UnicodeDecodeError):
                 self._shas[name] = None
         return self._shas[name]

@@ -45,6 +45,7 @@ class BuildState:
     files: int = 0
     warnings: list[Problem] = field(default_factory=list)
     unchecked_anchors: int = 0
+    kinds: dict[str, str] = field(default_factory=dict)  # product -> its kind
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class BuildState:
                 "files": self.files,
                 "warnings": [[p.path, p.line, p.field, p.message, p.severity] for p in self.warnings],
                 "unchecked_anchors": self.unchecked_anchors,
+                "kinds": dict(sorted(self.kinds.items())),
             },
         }
 
@@ -79,6 +81,7 @@ class BuildState:
                 files=int(result["files"]),
                 warnings=[Problem(*p) for p in result["warnings"]],
                 unchecked_anchors=int(result["unchecked_anchors"]),
+                kinds={str(k): str(v) for k, v in result.get("kinds", {}).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # an older or damaged layout: as if there were none
@@ -99,6 +102,7 @@ def unchanged(options: Options, state: BuildState) -> BuildResult | None:
         warnings=list(state.warnings),
         unchecked_anchors=state.unchecked_anchors,
         published=False,
+        kinds=dict(state.kinds),
     )
 
 
@@ -170,6 +174,7 @@ def save_state(
         files=result.files,
         warnings=result.warnings,
         unchecked_anchors=result.unchecked_anchors,
+        kinds=result.kinds,
     ).save(cache, options)
     stamp = cache.root / "pruned"
     try:

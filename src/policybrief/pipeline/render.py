@@ -148,7 +148,4 @@ def template_problem(options: Options, exc: BaseException) -> Problem | None:
 
 
 def _template_path(options: Options, name: str) -> str:
-    try:
-        return str((options.templates / name).relative_to(options.project))
-    except ValueError:
-        return str(options.templates / name)
+    return options.theme.display_name(name, options.project)

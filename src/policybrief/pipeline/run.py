@@ -72,19 +72,20 @@ def _build_changed(
     from .render import RenderContext, render_index
     from .workers import Task, render
 
-    corpus = load_corpus(options.content)
+    corpus = load_corpus(options.content, options.settings)
     if Inputs.scan(options).fingerprint != inputs.fingerprint:
         return None  # a file changed while it was read: start again
     products = plan(corpus, options)
     edition = edition_date(corpus, options)
     result = BuildResult(options.output, warnings=list(corpus.warnings))
     result.unchecked_anchors = _anchor_count(corpus)
+    result.kinds = {b.id: b.kind.value for b in products}
     chosen = wanted(products, options)
 
-    site = site_context(corpus, edition)
+    site = site_context(corpus, edition, options.settings)
     deps = Dependencies(corpus, inputs)
     current = current_output(options, state)
-    validator = EntryValidator(cache, options.templates, current)
+    validator = EntryValidator(cache, options.theme, current)
     costs = state.costs if state is not None else {}
     entries: dict[str, ProductEntry] = {}
     keys: dict[str, str] = {}

@@ -1,0 +1,285 @@
+"""The project file, `policybrief.toml`: what is not content.
+
+A project is a folder holding `policybrief.toml`, its `content/`, optionally its own
+`templates/` (overriding the default theme file by file), and by default `sources/` and
+`output/`. The file holds the identity the briefs print (title, publisher, authors), the
+country and languages, the labels of the levels of government, where things live and the
+paper size. Content (the taxonomy, summaries and briefs) stays in content/: configuration
+mixed with content is what Datasette spent a major release untangling.
+
+Why TOML: it is the format Python tools already use for project files (pyproject.toml), it
+has no implicit typing (YAML 1.1 reads a country code `NO` as false), and the standard
+library reads it (tomllib). tomllib keeps no line numbers, so `_toml_lines` maps each key to
+its line for `path:line: field: message` errors, as content gets.
+
+The project root is found from any subfolder: the nearest folder, upwards, that holds the
+project file (as git finds its repository).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .jurisdictions import check_country, check_language_tag
+from .problems import ContentError, Problem
+from .yamlmap import Located
+
+PROJECT_FILE = "policybrief.toml"
+PAPER_SIZES = ("A4", "Letter")
+#: The most a project file may be: it is a page of settings, not data.
+MAX_PROJECT_FILE_BYTES = 256 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSettings(_Strict):
+    #: The series name printed on every page and PDF cover.
+    title: str = "Policy briefs"
+    #: Who publishes the briefs: the PDF's author and every page's footer.
+    publisher: str = "policybrief"
+    #: Named authors, printed with the publisher when given.
+    authors: list[str] = []
+    #: One line under the title on screen, and the pages' description.
+    tagline: str = "National and subnational measures compared, every figure traced to its source"
+    #: The index page's opening sentence; the number of source documents follows it.
+    lede: str = "Briefs comparing national and subnational measures"
+    #: Keywords added to every brief's PDF and page metadata.
+    keywords: list[str] = ["policy brief"]
+
+
+class CountrySettings(_Strict):
+    #: ISO 3166-1 alpha-2 code of the country the corpus is about ("CN", "CA", "DE").
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    #: The country's name as the briefs print it; defaults to the ISO 3166 short name.
+    name: str | None = None
+    #: How many first-level divisions the country has (provinces, states, Länder). The
+    #: taxonomy should list them all; by default the number ISO 3166-2 lists for the country.
+    divisions: int | None = Field(default=None, ge=1, le=500)
+
+    @field_validator("code")
+    @classmethod
+    def _known(cls, code: str) -> str:
+        check_country(code)
+        return code
+
+
+class LanguageSettings(_Strict):
+    #: BCP 47 tag of the language the briefs are written in.
+    text: str = "en"
+    #: BCP 47 tags of the further languages names are given in, in display order
+    #: ("zh-Hans", "fr", "hi"). Every jurisdiction and actor may carry a name in each.
+    names: list[str] = []
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, tag: str) -> str:
+        return check_language_tag(tag)
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, tags: list[str]) -> list[str]:
+        out = [check_language_tag(t) for t in tags]
+        if len(set(out)) != len(out):
+            raise ValueError("a language is listed twice")
+        return out
+
+    @model_validator(mode="after")
+    def _distinct(self) -> LanguageSettings:
+        if self.text in self.names:
+            raise ValueError(f"'{self.text}' is the text language; list only further languages in names")
+        return self
+
+
+class LevelLabel(_Strict):
+    #: As a column or legend says it: "Provincial", "State".
+    adjective: str
+    #: One unit at this level: "province", "state", "Land".
+    noun: str
+    #: More than one: "provinces", "states", "Länder".
+    plural: str
+
+
+def _default_levels() -> dict[str, LevelLabel]:
+    return {
+        "national": LevelLabel(
+            adjective="National", noun="national government", plural="national government"
+        ),
+        "provincial": LevelLabel(
+            adjective="Provincial", noun="provincial-level division", plural="provincial-level divisions"
+        ),
+        "municipal": LevelLabel(adjective="Municipal", noun="city", plural="cities"),
+        "zone": LevelLabel(adjective="Zone", noun="zone", plural="zones"),
+        "enterprise": LevelLabel(adjective="Enterprise", noun="enterprise", plural="enterprises"),
+    }
+
+
+class PathSettings(_Strict):
+    #: Content folder (taxonomy.yaml, documents/, briefs/), relative to the project root.
+    content: str = "content"
+    #: Source files the evidence anchors are checked against. A missing folder is no error
+    #: unless it was set here explicitly and a check asks for the sources.
+    sources: str = "sources"
+    #: Output folder, replaced as a whole only when a build succeeds.
+    output: str = "output"
+
+
+class PdfSettings(_Strict):
+    #: PDF page size: "A4" or "Letter".
+    paper: str = "A4"
+
+    @field_validator("paper")
+    @classmethod
+    def _paper(cls, paper: str) -> str:
+        if paper not in PAPER_SIZES:
+            raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}")
+        return paper
+
+
+class ProjectSettings(_Strict):
+    site: SiteSettings = SiteSettings()
+    #: The country; without it, the taxonomy's national jurisdiction says which.
+    country: CountrySettings | None = None
+    languages: LanguageSettings = LanguageSettings()
+    #: Labels of each level of government (keys: national, provincial, municipal, zone,
+    #: enterprise); levels not given keep the defaults.
+    levels: dict[str, LevelLabel] = {}
+    paths: PathSettings = PathSettings()
+    pdf: PdfSettings = PdfSettings()
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, levels: dict[str, LevelLabel]) -> dict[str, LevelLabel]:
+        known = _default_levels()
+        unknown = sorted(set(levels) - set(known))
+        if unknown:
+            raise ValueError(f"unknown level {', '.join(unknown)} (levels: {', '.join(known)})")
+        return {**known, **levels}
+
+    def level(self, key: str) -> LevelLabel:
+        return self.levels.get(key) or _default_levels()[key]
+
+
+class Project:
+    """A project on disk: its root folder and its settings."""
+
+    def __init__(self, root: Path, settings: ProjectSettings, file: Path | None) -> None:
+        self.root = root
+        self.settings = settings
+        #: The project file read, or None for a folder without one (defaults apply).
+        self.file = file
+
+    def path(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+    @property
+    def content(self) -> Path:
+        return self.path(self.settings.paths.content)
+
+    @property
+    def output(self) -> Path:
+        return self.path(self.settings.paths.output)
+
+    @property
+    def sources(self) -> Path:
+        return self.path(self.settings.paths.sources)
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder from `start` upwards that holds the project file, else None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return None
+
+
+def load_project(root: Path) -> Project:
+    """Read ROOT/policybrief.toml; raise ContentError listing every problem in it."""
+    from .load import validate_model
+
+    path = root / PROJECT_FILE
+    rel = PROJECT_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(rel, None, "", f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_PROJECT_FILE_BYTES:
+        raise ContentError([Problem(rel, None, "", f"larger than {MAX_PROJECT_FILE_BYTES // 1024} KiB")])
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(rel, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ContentError([Problem(rel, int(line.group(1)) if line else None, "", message)]) from None
+    problems: list[Problem] = []
+    settings = validate_model(ProjectSettings, Located(data, _toml_lines(text)), rel, problems)
+    if settings is None:
+        raise ContentError(problems)
+    return Project(root, settings, path)
+
+
+_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", dotted)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _toml_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """Key path -> 1-based line, for the tables and keys of a TOML file. Lines inside a
+    multi-line array or string are not mistaken for keys: only a line at bracket depth 0
+    outside a multi-line string starts a key."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    table: tuple[str | int, ...] = ()
+    arrays: dict[tuple[str, ...], int] = {}
+    depth = 0
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string is None and depth == 0:
+            header = _TABLE.match(line)
+            key = _KEY.match(line)
+            if header:
+                parts = _key_parts(header.group(2))
+                if header.group(1) == "[[":
+                    arrays[parts] = arrays.get(parts, -1) + 1
+                    table = (*parts, arrays[parts])
+                else:
+                    table = parts
+                lines.setdefault(table, number)
+                continue
+            if key:
+                lines.setdefault((*table, *_key_parts(key.group(1))), number)
+        # Track what spans lines: multi-line strings and arrays.
+        code = line
+        for quote in ('"""', "'''"):
+            if in_string == quote:
+                if quote in code:
+                    code = code.split(quote, 1)[1]
+                    in_string = None
+                else:
+                    code = ""
+        if in_string is None:
+            stripped = re.sub(r'"(?:\\.|[^"\\])*"|\'[^\']*\'', "", code.split("#", 1)[0])
+            for quote in ('"""', "'''"):
+                if stripped.count(quote) % 2:
+                    in_string = quote
+            depth += stripped.count("[") + stripped.count("{") - stripped.count("]") - stripped.count("}")
+            depth = max(depth, 0)
+    return lines
+
+
+__all__ = ["PROJECT_FILE", "Project", "ProjectSettings", "find_root", "load_project"]
