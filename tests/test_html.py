@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from checkers import AXE_JS, CHROMEDRIVER, CHROMIUM, ROOT, VNU_JAR, Site, built_sites, require, tool
+from policybrief.theme import DEFAULT_THEME
 
 pytestmark = pytest.mark.slow
 
@@ -173,7 +174,7 @@ def test_pages_link_their_stylesheet_with_a_print_block(pages: list[Path]) -> No
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert 'assets/screen.css">' in html and '<meta name="viewport"' in html, page
-    screen = (ROOT / "templates" / "assets" / "screen.css").read_text(encoding="utf-8")
+    screen = (DEFAULT_THEME / "assets" / "screen.css").read_text(encoding="utf-8")
     assert "@media print" in screen
 
 
