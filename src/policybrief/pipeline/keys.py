@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import (
@@ -35,10 +34,10 @@ from .entry import INDEX, ProductEntry
 from .plan import source_date_epoch
 
 if TYPE_CHECKING:  # the models load pydantic: a build with nothing to do does without
-    from ..theme import Theme
     from ..charts import ChartInput
     from ..corpus import Corpus
     from ..models import Brief, Jurisdiction
+    from ..theme import Theme
 
 
 @dataclass
