@@ -10,13 +10,14 @@ Layout of a content folder (documented in docs/content-format.md):
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .corpus import Corpus
 from .models import Brief, SourceDocument, Taxonomy
-from .problems import ContentError, Problem, field_path
+from .problems import ContentError, Problem
+from .schema import validate_model
 from .validate import check_corpus
 from .yamlmap import Located, YamlError, parse, split_front_matter
 
@@ -24,45 +25,6 @@ if TYPE_CHECKING:
     from .project import ProjectSettings
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """Drop pydantic's union/type tags from an error location, keeping real keys."""
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and part < len(node)
-        ):
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
-            # A missing key: name it, but it has no line of its own.
-            if part.isidentifier():
-                out.append(part)
-            node = None
-        # else: a type tag such as 'float' or 'tuple[float, float]'
-    return tuple(out)
-
-
-def validate_model(model: type[M], located: Located, rel: str, problems: list[Problem]) -> M | None:
-    try:
-        return model.model_validate(located.data)
-    except ValidationError as exc:
-        seen: set[str] = set()
-        for err in exc.errors(include_url=False):
-            loc = _clean_loc(located.data, tuple(err["loc"]))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = "required field is missing"
-            elif err["type"] == "extra_forbidden":
-                msg = "unknown field (check the spelling against docs/content-format.md)"
-            key = field_path(loc)
-            if key in seen:  # a union reports one failure per branch: the first says enough
-                continue
-            seen.add(key)
-            problems.append(Problem(rel, located.line_of(loc), field_path(loc), msg))
-        return None
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> str | None:

@@ -202,7 +202,7 @@ def find_root(start: Path) -> Path | None:
 
 def load_project(root: Path) -> Project:
     """Read ROOT/policybrief.toml; raise ContentError listing every problem in it."""
-    from .load import validate_model
+    from .schema import validate_model
 
     path = root / PROJECT_FILE
     rel = PROJECT_FILE
