@@ -96,7 +96,7 @@ class Matcher:
             if mention.id == "CN-BJ":
                 out.append(Metonym(mention, "the central government (CN), if it means the centre", anchor))
             elif level is Level.provincial:
-                name = self.taxonomy.jurisdiction(mention.id).name_en
+                name = self.taxonomy.jurisdiction(mention.id).name
                 out.append(Metonym(mention, f"the {name} provincial government", anchor))
         return out
 
