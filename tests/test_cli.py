@@ -258,3 +258,13 @@ def test_no_digest_pdf_keeps_the_briefs_pdfs(content: Path, tmp_path: Path) -> N
     assert "digest-fixture-alpha.pdf" not in (digest / "index.html").read_text(encoding="utf-8")
     assert "digest-fixture-alpha.pdf" not in (out / "index.html").read_text(encoding="utf-8")
     assert "fixture-brief.pdf" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_with_only_content_builds(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No project file: the defaults, with the name languages the taxonomy uses."""
+    monkeypatch.chdir(tmp_path)  # holds content/ (the fixture) and nothing else
+    assert run("--no-pdf", "-q") == 0
+    page = (tmp_path / "output" / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="zh-Hans" class="name-other">山东</span>' in page

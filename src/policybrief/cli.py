@@ -261,10 +261,13 @@ def _find_project(given: Path | None):  # type: ignore[no-untyped-def]
 
 
 def _options(args: argparse.Namespace, project) -> Options:  # type: ignore[no-untyped-def]
-    settings = project.settings
+    from .project import settings_without_a_file
+
+    content = args.content.resolve() if args.content else project.content
+    settings = project.settings if project.file is not None else settings_without_a_file(content)
     return Options(
         project=project.root,
-        content=(args.content.resolve() if args.content else project.content),
+        content=content,
         output=(args.output.resolve() if getattr(args, "output", None) else project.output),
         only=tuple(getattr(args, "only", None) or ()),
         paper=getattr(args, "paper", None) or settings.pdf.paper,

@@ -45,12 +45,12 @@ class Options:
 
     def __post_init__(self) -> None:
         if self.settings is None:
-            from .project import PROJECT_FILE, load_project
+            from .project import PROJECT_FILE, load_project, settings_without_a_file
 
             found = (
                 load_project(self.project).settings
                 if (self.project / PROJECT_FILE).is_file()
-                else ProjectSettings()
+                else settings_without_a_file(self.content)
             )
             object.__setattr__(self, "settings", found)
 

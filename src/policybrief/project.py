@@ -191,6 +191,31 @@ class Project:
         return self.path(self.settings.paths.sources)
 
 
+def settings_without_a_file(content: Path) -> ProjectSettings:
+    """The settings of a project that has no project file: the defaults, with the further
+    name languages its taxonomy uses (in the order it first uses them), so that a folder
+    holding only content/ builds and shows its names. A taxonomy that cannot be read gives
+    the defaults (loading it reports why)."""
+    from .yamlmap import YamlError, parse
+
+    tags: dict[str, None] = {}
+    try:
+        data = parse((content / "taxonomy.yaml").read_text(encoding="utf-8")).data
+    except (OSError, UnicodeDecodeError, YamlError):
+        return ProjectSettings()
+    if isinstance(data, dict):
+        for key in ("jurisdictions", "actors"):
+            for item in data.get(key) or []:
+                for field in ("names", "short"):
+                    mapping = item.get(field) if isinstance(item, dict) else None
+                    if isinstance(mapping, dict):
+                        tags.update((str(tag), None) for tag in mapping)
+    try:
+        return ProjectSettings(languages=LanguageSettings(names=list(tags)))
+    except ValueError:
+        return ProjectSettings()
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest folder from `start` upwards that holds the project file, else None."""
     start = start.resolve()
