@@ -6,7 +6,6 @@ asserted here; these tests pin behaviour that must not regress.
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
@@ -377,7 +376,6 @@ def test_draft_needs_a_source(capsys: pytest.CaptureFixture[str], project: Path)
         run("check", "--project", project, "--id", "x")
     assert usage.value.code == 2
     assert "draft" in capsys.readouterr().err
-    _ = io  # keep the import used for clarity of byte handling above
 
 
 @pytest.mark.slow

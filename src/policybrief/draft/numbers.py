@@ -32,10 +32,6 @@ class Figure:
     reading: str | None = None  # the corrected number when the printed one is damaged
     why_unit: str = ""
 
-    @property
-    def damaged(self) -> bool:
-        return self.reading is not None
-
 
 @dataclass
 class Damage:
