@@ -330,6 +330,20 @@ def test_draft_never_overwrites_and_writes_nothing_on_bad_input(
     assert sorted(p.name for p in (project / "content" / "documents").iterdir()) == ["robots.md"]
 
 
+def test_draft_refuses_a_read_only_sources_folder(project: Path, tmp_path: Path) -> None:
+    """The example project's sources are a shared, read-only folder; root could write there."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o555)
+    try:
+        source = DRAFT / "unseen" / "robot-density.txt"
+        assert run("draft", source, "--project", project, "--sources", shared, "-q") == 1
+        assert list(shared.iterdir()) == []
+        assert list((project / "content" / "documents").iterdir()) == []
+    finally:
+        shared.chmod(0o755)
+
+
 def test_draft_stores_extracted_text_for_other_formats(project: Path, tmp_path: Path) -> None:
     import docx
 

@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "--sources",
         type=Path,
         metavar="DIR",
-        help="where the source's text is stored (default PROJECT/sources)",
+        help="where the source's text is stored (default: the project file's sources folder)",
     )
     draft.add_argument("--id", help="the new summary's id (default: from the file name)")
     draft.add_argument(

@@ -16,7 +16,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def run_draft(args: argparse.Namespace, options: Options) -> int:
-    sources = (args.sources or options.project / "sources").resolve()
+    # The project file's sources folder (paths.sources, `sources` by default), as for check.
+    sources = (args.sources or options.project / options.settings.paths.sources).resolve()
     if args.evaluate:
         if args.source is not None:
             print("draft --evaluate takes no SOURCE: it drafts every summarised source", file=sys.stderr)
@@ -50,10 +51,8 @@ def run_draft(args: argparse.Namespace, options: Options) -> int:
             f"{len(p.damage)} split-digit readings, {len(p.metonyms)} possible metonyms, "
             f"{len(p.unknown_bodies)} taxonomy candidates"
         )
-        print(
-            f"  {result.markers} review markers: run `policybrief check --sources "
-            f"{_rel(sources, options.project)}` for the checklist"
-        )
+        check = "policybrief check" + (f" --sources {_rel(sources, options.project)}" if args.sources else "")
+        print(f"  {result.markers} review markers: run `{check}` for the checklist")
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,21 +103,42 @@ def draft_file(
 
     markers = sum(1 for _ in find_markers(rendered))
     if not reused:
-        sources_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(stored, data)
+        _writable(sources_dir)
+        try:
+            sources_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(stored, data)
+        except OSError as exc:
+            raise DraftError(
+                f"{sources_dir}: cannot store the source text there ({exc.strerror}); give --sources DIR"
+            ) from None
     try:
         summary.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(summary, rendered.encode("utf-8"), exclusive=True)
-    except BaseException:
+    except BaseException as exc:
         if not reused:
             stored.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DraftError(f"{summary.parent}: cannot write the summary there ({exc.strerror})") from None
         raise
     return DraftResult(summary, stored, reused, proposal, markers, warnings)
+
+
+def _writable(folder: Path) -> None:
+    """Refuse a folder marked read-only. Permission bits do not stop root, and a shared
+    corpus of sources (the example project's ../shared/seeds) is read-only on purpose."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing.is_dir() and not existing.stat().st_mode & stat.S_IWUSR:
+        raise DraftError(f"{existing}: the sources folder is read-only; give --sources DIR")
 
 
 def _atomic_write(path: Path, data: bytes, exclusive: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a project's files are ordinary files
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         if exclusive:
