@@ -48,10 +48,14 @@ PLAN_INSTRUMENTS = frozenset(
     }
 )
 
-GAP_CAVEAT = (
-    "A gap means only that no matching measure is reported in the documents this brief "
-    "covers; it does not mean that the province has no such measure."
-)
+
+def gap_caveat(taxonomy: Taxonomy) -> str:
+    return (
+        "A gap means only that no matching measure is reported in the documents this brief "
+        f"covers; it does not mean that the {taxonomy.level_label(Level.provincial).noun} has no "
+        "such measure."
+    )
+
 
 SHORT_TITLE_CHARS = 48
 
@@ -355,8 +359,8 @@ class Matrix:
         return tuple(sorted({m.id for row in self.cells for cell in row for m in cell}))
 
 
-def _jurisdiction_axis(jur: Jurisdiction) -> Axis:
-    label = "National" if jur.level is Level.national else jur.name
+def _jurisdiction_axis(jur: Jurisdiction, national: str = "National") -> Axis:
+    label = national if jur.level is Level.national else jur.name
     others = tuple((tag, jur.short_name(tag) or "") for tag in {**jur.names, **jur.short})
     return Axis(jur.code, label, others, jur.level, jur.name)
 
@@ -386,7 +390,8 @@ def _columns(sel: Compared, ranks: _Ranks) -> list[Axis]:
     provincial = [c for c in codes if ranks.jurisdictions[c].level is Level.provincial]
     # Below-provincial places outside any province (rare): after the provinces, never hidden.
     other = [c for c in codes if c not in national and c not in provincial]
-    return [_jurisdiction_axis(ranks.jurisdictions[c]) for c in national + provincial + other]
+    label = sel.taxonomy.level_label(Level.national).adjective
+    return [_jurisdiction_axis(ranks.jurisdictions[c], label) for c in national + provincial + other]
 
 
 def comparison_matrix(sel: Compared) -> Matrix:
@@ -405,18 +410,17 @@ def comparison_matrix(sel: Compared) -> Matrix:
         lambda m: m.measure.themes,
         lambda m: m.column,
         ranks.measure_key,
-        "A measure with several themes appears in the row of each; cities and zones count "
-        "toward their province.",
+        f"A measure with several themes appears in the row of each; {_toward_province(sel.taxonomy)}.",
     )
 
 
-LEVEL_LABELS: dict[Level, str] = {
-    Level.national: "National",
-    Level.provincial: "Provincial",
-    Level.municipal: "Municipal",
-    Level.zone: "Zone",
-    Level.enterprise: "Enterprise",
-}
+def _toward_province(taxonomy: Taxonomy) -> str:
+    """'cities and zones count toward their province', in the project's words."""
+    label = taxonomy.level_label
+    return (
+        f"{label(Level.municipal).plural} and {label(Level.zone).plural} count toward their "
+        f"{label(Level.provincial).noun}"
+    )
 
 
 def instrument_by_level(sel: Selection) -> Matrix:
@@ -425,7 +429,7 @@ def instrument_by_level(sel: Selection) -> Matrix:
     families = sorted({m.family for m in sel.measures}, key=ranks.family)
     rows = [Axis(f, sel.taxonomy.instrument_family_label(f)) for f in families]
     levels = sorted({m.level for m in sel.measures}, key=ranks.level)
-    columns = [Axis(lvl.value, LEVEL_LABELS.get(lvl, lvl.value), None, lvl) for lvl in levels]
+    columns = [Axis(lvl.value, sel.taxonomy.level_label(lvl).adjective, (), lvl) for lvl in levels]
     return _tabulate(
         sel.measures,
         rows,
@@ -658,7 +662,7 @@ class Alignment:
     compared: tuple[Axis, ...]  # provinces with at least one measure in the selection
     # Provincial-level divisions with no measure at all in the selection: not compared.
     without_measures: tuple[Axis, ...]
-    caveat: str = GAP_CAVEAT
+    caveat: str = ""
     document_ids: tuple[str, ...] = ()
 
 
@@ -715,7 +719,7 @@ def alignment(sel: Selection) -> Alignment:
                 lambda m, f=fam: m.family == f,
             )
         )
-    return Alignment(tuple(priorities), compared, without, GAP_CAVEAT, sel.document_ids)
+    return Alignment(tuple(priorities), compared, without, gap_caveat(sel.taxonomy), sel.document_ids)
 
 
 def kind_counts(sel: Selection) -> Counter[QuantityKind]:

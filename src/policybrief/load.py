@@ -140,6 +140,8 @@ def load_corpus(root: Path, settings: ProjectSettings | None = None) -> Corpus:
 
     if taxonomy is None:
         raise ContentError(problems)
+    if settings is not None:
+        taxonomy = taxonomy.model_copy(update={"levels": settings.level_labels()})
     national = next((j.code for j in taxonomy.jurisdictions if j.level.value == "national"), "")
     documents = [d if d.subject else d.model_copy(update={"subject": national}) for d in documents]
     corpus = Corpus(root, taxonomy, documents, briefs, origins, files)

@@ -39,6 +39,28 @@ class Level(StrEnum):
 LEVEL_ORDER = [Level.national, Level.provincial, Level.municipal, Level.zone, Level.enterprise]
 
 
+class LevelLabel(Strict):
+    """What a country calls one level of government (policybrief.toml: [levels.KEY])."""
+
+    #: As a column or legend says it: "Provincial", "State", "Regional".
+    adjective: str
+    #: One unit at this level: "province", "state", "region".
+    noun: str
+    #: More than one: "provinces", "states", "Länder".
+    plural: str
+
+
+#: The labels of a project that names none. `provincial` is the first level below the
+#: country, whatever the country calls it.
+DEFAULT_LEVEL_LABELS: dict[str, LevelLabel] = {
+    "national": LevelLabel(adjective="National", noun="national government", plural="national government"),
+    "provincial": LevelLabel(adjective="Provincial", noun="province", plural="provinces"),
+    "municipal": LevelLabel(adjective="Municipal", noun="city", plural="cities"),
+    "zone": LevelLabel(adjective="Zone", noun="zone", plural="zones"),
+    "enterprise": LevelLabel(adjective="Enterprise", noun="enterprise", plural="enterprises"),
+}
+
+
 class Jurisdiction(Strict):
     # ISO 3166-1 alpha-2 for the country, ISO 3166-2 for its subdivisions, and the project's
     # own extension below them (cities, zones); checked against the country's ISO list by
@@ -112,6 +134,20 @@ class Taxonomy(Strict):
     actors: list[Actor]
     instruments: list[InstrumentFamily]
     themes: list[Theme]
+    # Filled in from the project file by load.load_corpus (never written in taxonomy.yaml):
+    # the taxonomy is what every table and chart reads, and what the chart cache hashes.
+    levels: dict[str, LevelLabel] = Field(default_factory=lambda: dict(DEFAULT_LEVEL_LABELS))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_levels_here(cls, data: object) -> object:
+        if isinstance(data, dict) and "levels" in data:
+            raise ValueError("level labels belong in policybrief.toml ([levels.provincial] and so on)")
+        return data
+
+    def level_label(self, level: Level | str) -> LevelLabel:
+        key = level.value if isinstance(level, Level) else level
+        return self.levels.get(key) or DEFAULT_LEVEL_LABELS[key]
 
     def jurisdiction(self, code: str) -> Jurisdiction:
         return self._jur_index()[code]

@@ -30,11 +30,16 @@ if TYPE_CHECKING:
     from .charts import Chart
     from .models import Quantity, Taxonomy
 
-CAVEAT = (
-    "A gap in these tables and charts means “not reported in this corpus”, never “absent in "
-    "reality”: the briefs compare what the source documents report, and a province the sources "
-    "do not mention may well have measures of its own."
-)
+
+def caveat(taxonomy: Taxonomy) -> str:
+    return (
+        "A gap in these tables and charts means “not reported in this corpus”, never “absent in "
+        f"reality”: the briefs compare what the source documents report, and a "
+        f"{taxonomy.level_label('provincial').noun} the sources do not mention may well have "
+        "measures of its own."
+    )
+
+
 KIND_LABELS = {
     BriefKind.comparative: "Comparative brief",
     BriefKind.thematic: "Thematic brief",
@@ -138,6 +143,7 @@ def render_product(
 
     product = ProductFiles(brief.id)
     env = environment(options.theme, *_languages(options))
+    env.globals["levels"] = dict(corpus.taxonomy.levels)
     selection = select(corpus, brief.covers)
     prefix = f"briefs/{brief.id}/"
 
@@ -228,7 +234,7 @@ def render_product(
             "measure_count": len(selection.measures),
             "quantity_count": len(selection.quantities),
             "method_text": _method_text(brief, selection),
-            "caveat": CAVEAT,
+            "caveat": caveat(corpus.taxonomy),
             "endnotes": NOTES_PLACEHOLDER,
             "downloads": downloads,
             "pdf_href": f"{brief.id}.pdf" if options.pdf_for(brief.kind) else None,

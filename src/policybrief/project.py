@@ -26,6 +26,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .jurisdictions import check_country, check_language_tag
+from .models import DEFAULT_LEVEL_LABELS, LevelLabel
 from .problems import ContentError, Problem
 from .yamlmap import Located
 
@@ -97,29 +98,6 @@ class LanguageSettings(_Strict):
         return self
 
 
-class LevelLabel(_Strict):
-    #: As a column or legend says it: "Provincial", "State".
-    adjective: str
-    #: One unit at this level: "province", "state", "Land".
-    noun: str
-    #: More than one: "provinces", "states", "Länder".
-    plural: str
-
-
-def _default_levels() -> dict[str, LevelLabel]:
-    return {
-        "national": LevelLabel(
-            adjective="National", noun="national government", plural="national government"
-        ),
-        "provincial": LevelLabel(
-            adjective="Provincial", noun="provincial-level division", plural="provincial-level divisions"
-        ),
-        "municipal": LevelLabel(adjective="Municipal", noun="city", plural="cities"),
-        "zone": LevelLabel(adjective="Zone", noun="zone", plural="zones"),
-        "enterprise": LevelLabel(adjective="Enterprise", noun="enterprise", plural="enterprises"),
-    }
-
-
 class PathSettings(_Strict):
     #: Content folder (taxonomy.yaml, documents/, briefs/), relative to the project root.
     content: str = "content"
@@ -156,14 +134,16 @@ class ProjectSettings(_Strict):
     @field_validator("levels")
     @classmethod
     def _levels(cls, levels: dict[str, LevelLabel]) -> dict[str, LevelLabel]:
-        known = _default_levels()
-        unknown = sorted(set(levels) - set(known))
+        unknown = sorted(set(levels) - set(DEFAULT_LEVEL_LABELS))
         if unknown:
-            raise ValueError(f"unknown level {', '.join(unknown)} (levels: {', '.join(known)})")
-        return {**known, **levels}
+            raise ValueError(
+                f"unknown level {', '.join(unknown)} (levels: {', '.join(DEFAULT_LEVEL_LABELS)})"
+            )
+        return levels
 
-    def level(self, key: str) -> LevelLabel:
-        return self.levels.get(key) or _default_levels()[key]
+    def level_labels(self) -> dict[str, LevelLabel]:
+        """Every level's labels: the project's, else the defaults."""
+        return {**DEFAULT_LEVEL_LABELS, **self.levels}
 
 
 class Project:

@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .. import chartstyle as style
-from ..analyse import LEVEL_LABELS
 from ..models import Level
 
 CM = 1 / 2.54
@@ -74,5 +73,5 @@ def level_patch(level: Level | str, label: str | None = None) -> Patch:
         edgecolor=style.mix(style.LEVEL_COLOURS[key], "#000000", 0.45),
         hatch=style.LEVEL_HATCHES[key],
         linewidth=0.6,
-        label=label or LEVEL_LABELS.get(Level(key), key),
+        label=label or key,
     )

@@ -7,7 +7,7 @@ import math
 from matplotlib.patches import Rectangle
 
 from .. import chartstyle as style
-from ..analyse import LEVEL_LABELS, Matrix, comparison_matrix
+from ..analyse import Matrix, comparison_matrix
 from ..models import Level, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
@@ -73,7 +73,7 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
         # A band above each column in its level's colour (and hatch): national vs provincial.
         for c, col in enumerate(matrix.columns):
             level = col.level or Level.provincial
-            patch = draw.level_patch(level)
+            patch = draw.level_patch(level, sel.taxonomy.level_label(level).adjective)
             ax.add_patch(
                 Rectangle(
                     (c - 0.46, -0.86),
@@ -109,7 +109,7 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             {col.level for col in matrix.columns if col.level},
             key=lambda lvl: list(Level).index(lvl),
         )
-        handles = [draw.level_patch(lvl) for lvl in levels_present]
+        handles = [draw.level_patch(lvl, sel.taxonomy.level_label(lvl).adjective) for lvl in levels_present]
         fig.legend(
             handles=handles,
             loc="outside lower center",
@@ -117,9 +117,9 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             handlelength=1.6,
             handleheight=0.9,
             title=None,
-            labels=[f"{LEVEL_LABELS[lvl]} column" for lvl in levels_present],
+            labels=[f"{sel.taxonomy.level_label(lvl).adjective} column" for lvl in levels_present],
         )
-        alt, caption = _heatmap_text(matrix)
+        alt, caption = _heatmap_text(matrix, sel.taxonomy)
         svg = draw.svg(fig, "heatmap", alt)
     table = DataTable(
         ("Theme", *(c.label for c in matrix.columns)),
@@ -129,7 +129,9 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
     return Chart("heatmap", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2))
 
 
-def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
+def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
+    label = taxonomy.level_label
+    national, provincial = label(Level.national).adjective, label(Level.provincial).adjective
     counts = matrix.counts
     nat = [c for c, col in enumerate(matrix.columns) if col.level is Level.national]
     prov = [c for c, col in enumerate(matrix.columns) if col.level is not Level.national]
@@ -143,17 +145,21 @@ def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
         top = max(prov_by)
         leaders = [i for i, n in enumerate(prov_by) if n == top][:3]
         named = join([f"{lower_first(labels[i])} ({prov_by[i]})" for i in leaders])
-        who = "Provincial-level measures" if len(prov) > 1 else f"{matrix.columns[prov[0]].label}'s measures"
+        who = (
+            f"{provincial}-level measures" if len(prov) > 1 else f"{matrix.columns[prov[0]].label}'s measures"
+        )
         sentences.append(f"{who} concentrate on {named}")
     if nat and any(nat_by):
         only_nat = [labels[i] for i in range(len(labels)) if nat_by[i] and not prov_by[i]]
         if only_nat and prov:
-            sentences.append(f"only national measures cover {join([lower_first(t) for t in only_nat])}")
+            sentences.append(
+                f"only {national.lower()} measures cover {join([lower_first(t) for t in only_nat])}"
+            )
         elif not prov:
             top = max(nat_by)
             nat_leaders = [labels[i] for i, n in enumerate(nat_by) if n == top][:3]
             sentences.append(
-                f"National measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
+                f"{national} measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
             )
     if nat and prov:
         # Leaders are already named; the rest (three at most) complete the contrast.
@@ -163,7 +169,7 @@ def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
         if only_prov:
             verb = "appears" if len(only_prov) == 1 else "appear"
             sentences.append(
-                f"{join([lower_first(t) for t in only_prov])} {verb} only in provincial-level measures"
+                f"{join([lower_first(t) for t in only_prov])} {verb} only in {provincial.lower()}-level measures"
             )
     caption = "; ".join(sentences)
     caption = (caption[:1].upper() + caption[1:] + ".") if caption else "Measures by theme and jurisdiction."
@@ -172,12 +178,21 @@ def _heatmap_text(matrix: Matrix) -> tuple[str, str]:
     parts = []
     for c, col in enumerate(matrix.columns):
         cells = [f"{matrix.rows[r].label} {counts[r][c]}" for r in range(len(matrix.rows)) if counts[r][c]]
-        name = col.label if col.level is not Level.national else "National"
+        name = col.label if col.level is not Level.national else national
         parts.append(f"{name}: {', '.join(cells)}")
     alt = (
         f"Heatmap of the number of measures by theme (rows) and jurisdiction (columns); "
         f"{plural(n_measures, 'measure')} in all, a measure with several themes counted in each. "
         + "; ".join(parts)
-        + ". Cities and zones count toward their province. Blank cells: no measure reported."
+        + f". {_toward(taxonomy)}. Blank cells: no measure reported."
     )
     return alt, caption
+
+
+def _toward(taxonomy: Taxonomy) -> str:
+    label = taxonomy.level_label
+    text = (
+        f"{label(Level.municipal).plural} and {label(Level.zone).plural} count toward their "
+        f"{label(Level.provincial).noun}"
+    )
+    return text[:1].upper() + text[1:]

@@ -28,7 +28,9 @@ KIND_LABELS = {
 
 
 def _qty_row_label(q: QuantityRef, taxonomy: Taxonomy) -> str:
-    where = "National" if q.level is Level.national else q.jurisdiction.name
+    where = (
+        taxonomy.level_label(Level.national).adjective if q.level is Level.national else q.jurisdiction.name
+    )
     if q.quantity.enterprise:
         firm = next(
             (a.name for a in taxonomy.actors if a.id == q.quantity.enterprise),

@@ -58,13 +58,27 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
     tile_cm = min(1.2, 10.6 / n_c)
     map_w, map_h = n_c * tile_cm, n_r * tile_cm
     width = style.WIDTH_CM
-    height = map_h + 1.4
     national_n = sum(1 for m in sel.measures if m.level is Level.national)
+    label = tax.level_label
+    note = (
+        f"Each square is one {label(Level.provincial).adjective.lower()}-level\ndivision (not to scale). "
+        f"{label(Level.municipal).plural.capitalize()} and\n{label(Level.zone).plural} count toward "
+        f"their {label(Level.provincial).noun}."
+    )
+    if national_n:
+        note += (
+            f"\n{label(Level.national).adjective} level (not on the map):\n{plural(national_n, 'measure')}."
+        )
+    # The legend (a title and one row per class) and the note below it stand beside the map;
+    # a map of few rows must still leave them room, one above the other.
+    side_cm = 0.9 + 0.5 * (len(classes) + 1) + 0.4 + 0.36 * (note.count("\n") + 1)
+    body = max(map_h, side_cm)
+    height = body + 1.4
 
     with style.chart_style():
         fig = draw.figure(width, height, constrained=False)
         left = 0.3 / width
-        ax = fig.add_axes((left, 0.4 / height, map_w / width, map_h / height))
+        ax = fig.add_axes((left, (0.4 + body - map_h) / height, map_w / width, map_h / height))
         ax.set_xlim(c0 - 0.5, c1 + 0.5)
         ax.set_ylim(r1 + 0.5, r0 - 0.5)
         ax.set_aspect("equal")
@@ -142,12 +156,6 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             handleheight=1.2,
             alignment="left",
         )
-        note = (
-            "Each square is one provincial-level\ndivision (not to scale). Cities and\n"
-            "zones count toward their province."
-        )
-        if national_n:
-            note += f"\nNational level (not on the map):\n{plural(national_n, 'measure')}."
         fig.text(
             legend_x,
             0.4 / height,
@@ -159,11 +167,16 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             linespacing=1.35,
         )
         national = next((j.name for j in tax.jurisdictions if j.level is Level.national), "the country")
-        alt, caption = _tilemap_text(counts, provinces, national_n, national)
+        alt, caption = _tilemap_text(counts, provinces, national_n, national, tax)
         svg = draw.svg(fig, "tilemap", alt)
     tags = list(dict.fromkeys(tag for p in provinces for tag in p.names))
     table = DataTable(
-        ("Code", "Provincial-level division", *(f"Name ({tag})" for tag in tags), "Measures"),
+        (
+            "Code",
+            f"{label(Level.provincial).adjective}-level division",
+            *(f"Name ({tag})" for tag in tags),
+            "Measures",
+        ),
         tuple(
             (p.code, p.name, *(p.names.get(tag, "") for tag in tags), str(counts.get(p.code, 0)))
             for p in provinces
@@ -181,8 +194,14 @@ def _tile_name(p: Jurisdiction) -> str | None:
 
 
 def _tilemap_text(
-    counts: dict[str, int], provinces: Sequence[Jurisdiction], national_n: int, country: str
+    counts: dict[str, int],
+    provinces: Sequence[Jurisdiction],
+    national_n: int,
+    country: str,
+    tax: Taxonomy,
 ) -> tuple[str, str]:
+    divisions = f"{tax.level_label(Level.provincial).adjective.lower()}-level divisions"
+    national = tax.level_label(Level.national).adjective.lower()
     names = {p.code: p.name for p in provinces}
     order = {p.code: i for i, p in enumerate(provinces)}
     reporting = sorted((c for c in names if counts.get(c, 0)), key=lambda c: (-counts[c], order[c]))
@@ -191,21 +210,21 @@ def _tilemap_text(
     leaders = [c for c in reporting if counts[c] == top]
     lead = join_some([names[c] for c in leaders])
     caption = (
-        f"{len(reporting)} of {total} provincial-level divisions report measures in these "
+        f"{len(reporting)} of {total} {divisions} report measures in these "
         f"documents, led by {lead} ({top}); the other {total - len(reporting)} report none here"
     )
     if national_n:
         caption += (
-            f"; {plural(national_n, 'national measure')} "
+            f"; {plural(national_n, national + ' measure')} "
             f"{'is' if national_n == 1 else 'are'} counted apart, off the map"
         )
     caption += "."
     alt = (
-        f"Tile map of {country}'s {total} provincial-level divisions, one equal square each, "
+        f"Tile map of {country}'s {total} {divisions}, one equal square each, "
         f"shaded by the number of measures reported: "
         + ", ".join(f"{names[c]} {counts[c]}" for c in reporting)
         + f". The other {total - len(reporting)}: none reported in these documents."
     )
     if national_n:
-        alt += f" Not on the map: {plural(national_n, 'national measure')}."
+        alt += f" Not on the map: {plural(national_n, national + ' measure')}."
     return alt, caption

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from .. import chartstyle as style
-from ..analyse import LEVEL_LABELS, TimelineItem, timeline
+from ..analyse import TimelineItem, timeline
 from ..models import Level, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
@@ -60,6 +60,7 @@ def timeline_shown(items: Sequence[TimelineItem]) -> tuple[TimelineItem, ...]:
 
 def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
     """Plans and programmes by level of government: bars from start to end year."""
+    tax = taxonomy or sel.taxonomy
     tl = timeline(sel)
     if not tl.items:
         return None
@@ -95,7 +96,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
             ticks.append(y)
             if kind == "header":
                 assert isinstance(obj, Level)
-                tick_labels.append(LEVEL_LABELS[obj].upper())
+                tick_labels.append(tax.level_label(obj).adjective.upper())
                 continue
             assert isinstance(obj, TimelineItem)
             item = obj
@@ -176,7 +177,9 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
             fontsize=style.SMALL_PT,
             color=style.MUTED,
         )
-        handles: list[Patch | Line2D] = [draw.level_patch(lvl) for lvl in levels]
+        handles: list[Patch | Line2D] = [
+            draw.level_patch(lvl, tax.level_label(lvl).adjective) for lvl in levels
+        ]
         if has_open:
             handles.append(
                 Line2D(
@@ -208,13 +211,13 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
             handleheight=0.9,
             columnspacing=1.2,
         )
-        alt, caption = _timeline_text(tl.items, tl.undated, shown)
+        alt, caption = _timeline_text(tl.items, tl.undated, shown, tax)
         svg = draw.svg(fig, "timeline", alt)
     table = DataTable(
         ("Level", "Jurisdiction", "Plan or programme", "Period", "Measures"),
         tuple(
             (
-                LEVEL_LABELS[i.level],
+                tax.level_label(i.level).adjective,
                 i.jurisdiction.name,
                 i.label,
                 i.period_label,
@@ -232,7 +235,10 @@ def _span(item: TimelineItem) -> str:
 
 
 def _timeline_text(
-    items: Sequence[TimelineItem], undated: Sequence[TimelineItem], shown: Sequence[TimelineItem]
+    items: Sequence[TimelineItem],
+    undated: Sequence[TimelineItem],
+    shown: Sequence[TimelineItem],
+    tax: Taxonomy,
 ) -> tuple[str, str]:
     """The finding is about every plan; the chart's list (alt text) is what it shows."""
     by_level: dict[Level, list[TimelineItem]] = {}
@@ -250,19 +256,21 @@ def _timeline_text(
         earliest_below = min(starts[lvl] for lvl in below)
         if starts[Level.national] < earliest_below:
             sentences.append(
-                f"National plans and programmes date from {starts[Level.national]}, "
-                f"before any provincial or local plan (from {earliest_below})"
+                f"{tax.level_label(Level.national).adjective} plans and programmes date from "
+                f"{starts[Level.national]}, before any "
+                f"{tax.level_label(Level.provincial).adjective.lower()} or local plan (from {earliest_below})"
             )
         elif starts[Level.national] > earliest_below:
             sentences.append(
-                f"Local plans date from {earliest_below}, before any national one "
+                f"Local plans date from {earliest_below}, before any "
+                f"{tax.level_label(Level.national).adjective.lower()} one "
                 f"(from {starts[Level.national]})"
             )
     for lvl in below or list(by_level):
         group = by_level[lvl]
         spans = Counter(_span(i) for i in group)
         span, k = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        name = LEVEL_LABELS[lvl].lower()
+        name = tax.level_label(lvl).adjective.lower()
         if len(group) == 1:
             sentences.append(f"the one {name} plan runs {span}")
         elif k > 1:
@@ -289,7 +297,7 @@ def _timeline_text(
             " programmes (by first year); the measures data file (see Data) lists all of them."
         )
     parts = [
-        f"{LEVEL_LABELS[i.level]}, {i.jurisdiction.name}: {i.label}, {i.period_label}"
+        f"{tax.level_label(i.level).adjective}, {i.jurisdiction.name}: {i.label}, {i.period_label}"
         + (", open-ended" if i.open_ended else "")
         for i in shown
     ]
