@@ -8,8 +8,10 @@
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
 #   libharfbuzz-subset0               font subsetting; without it WeasyPrint falls back to
 #                                     fontTools and writes PDFs about 2.5x slower
-#   fonts-noto-core fonts-noto-cjk    the fonts the templates name (Noto Serif, Noto Sans,
-#                                     Noto Sans CJK SC); pinned by Debian release
+#   fonts-noto-core fonts-noto-cjk    the fonts the templates and charts name, one per script:
+#                                     Latin (Noto Serif, Noto Sans), CJK (Noto Sans CJK SC),
+#                                     Devanagari and Arabic (Noto Sans Devanagari, Noto Sans
+#                                     Arabic, in fonts-noto-core); pinned by Debian release
 #   poppler-utils qpdf                pdffonts/pdftoppm and qpdf --check (tests)
 #   chromium chromium-driver          headless browser (and its driver) for the accessibility tests
 #   default-jre-headless              runs the Nu Html Checker (vnu.jar from npm's vnu-jar)

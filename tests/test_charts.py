@@ -107,8 +107,12 @@ def test_render_time_is_small() -> None:
 # --------------------------------------------------------------------------- fonts and glyphs
 
 #: What every chart's text asks for: the PDF's pinned family for Noto Sans, Noto Sans itself,
-#: the SC face for Chinese, then fallbacks for browsers; comma-separated without spaces.
-FAMILY = "'PB Sans','Noto Sans','Noto Sans CJK SC','Arial',sans-serif"
+#: the SC face for Chinese, the Devanagari and Arabic faces (each after the PDF's pinned
+#: family for it), then fallbacks for browsers; comma-separated without spaces.
+FAMILY = (
+    "'PB Sans','Noto Sans','Noto Sans CJK SC','PB Devanagari','Noto Sans Devanagari',"
+    "'PB Arabic','Noto Sans Arabic','Arial',sans-serif"
+)
 
 
 def _texts(svg: str) -> list[tuple[str, str]]:
@@ -151,8 +155,56 @@ def test_pdf_draws_chart_text_with_the_pinned_fonts(base, tmp_path) -> None:
     assert fonts == {"PB-Sans", "PB-Sans-Bold", "Noto-Sans-CJK-SC"}
 
 
+def test_devanagari_and_arabic_names_have_their_glyphs(tmp_path) -> None:
+    """Names in Hindi and Arabic script: no glyph missing in the chart (a missing glyph
+    warns, and warnings fail the tests) and the PDF draws them from the pinned faces."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from policybrief.fonts import font_face_css
+
+    doc = synthetic.document(
+        "scripts",
+        [
+            synthetic.measure(
+                "hindi-plan", "CN-SD", "governance/plan", ["talent"], 2020, 2022, plan="उत्तर प्रदेश योजना"
+            ),
+            synthetic.measure(
+                "arabic-plan", "CN-SD", "governance/plan", ["talent"], 2021, 2023, plan="خطة التنمية الصناعية"
+            ),
+        ],
+    )
+    corpus = synthetic.corpus([doc])
+    chart = charts.timeline_chart(select(corpus, Filters(documents=["scripts"])), corpus.taxonomy)
+    assert chart is not None
+    texts = {text for _, text in _texts(chart.svg)}
+    assert any("उत्तर प्रदेश" in t for t in texts) and any("خطة" in t for t in texts)
+    (tmp_path / "timeline.svg").write_text(chart.svg, encoding="utf-8")
+    font_config = FontConfiguration()
+    pdf = weasyprint.HTML(
+        string='<html lang="en"><title>t</title><img src="timeline.svg" alt="plans">',
+        base_url=f"{tmp_path}/",
+    ).write_pdf(
+        stylesheets=[weasyprint.CSS(string=font_face_css(), font_config=font_config)],
+        font_config=font_config,
+    )
+    with pikepdf.open(io.BytesIO(pdf)) as pdf_doc:
+        fonts = {str(f.BaseFont).split("+", 1)[-1] for p in pdf_doc.pages for f in p.Resources.Font.values()}
+    assert {"PB-Devanagari", "PB-Arabic"} <= fonts, fonts
+
+
 def test_svg_font_family() -> None:
-    assert chartstyle.svg_font_family((chartstyle.LATIN_FAMILY, chartstyle.CJK_FAMILY)) == FAMILY
+    assert (
+        chartstyle.svg_font_family(
+            (
+                chartstyle.LATIN_FAMILY,
+                chartstyle.CJK_FAMILY,
+                chartstyle.DEVANAGARI_FAMILY,
+                chartstyle.ARABIC_FAMILY,
+            )
+        )
+        == FAMILY
+    )
     assert chartstyle.svg_font_family(("Some Sans", "serif")) == "'Some Sans',serif,'Arial',sans-serif"
 
 

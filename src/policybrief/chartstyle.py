@@ -75,6 +75,8 @@ SMALL_PT = 8.0
 
 LATIN_FAMILY = "Noto Sans"
 CJK_FAMILY = "Noto Sans CJK SC"
+DEVANAGARI_FAMILY = "Noto Sans Devanagari"
+ARABIC_FAMILY = "Noto Sans Arabic"
 NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
 CJK_DIR = Path("/usr/share/fonts/opentype/noto")
 #: The exact files the charts use, by family. The CJK file is a collection (JP, KR, SC, TC,
@@ -83,6 +85,12 @@ FONT_FILES: dict[str, tuple[Path, ...]] = {
     LATIN_FAMILY: (NOTO_DIR / "NotoSans-Regular.ttf", NOTO_DIR / "NotoSans-Bold.ttf"),
     # Bold too, for Chinese in bold labels; same Debian package (fonts-noto-cjk).
     CJK_FAMILY: (CJK_DIR / "NotoSansCJK-Regular.ttc", CJK_DIR / "NotoSansCJK-Bold.ttc"),
+    # Names in Devanagari and Arabic script (fonts-noto-core as well).
+    DEVANAGARI_FAMILY: (
+        NOTO_DIR / "NotoSansDevanagari-Regular.ttf",
+        NOTO_DIR / "NotoSansDevanagari-Bold.ttf",
+    ),
+    ARABIC_FAMILY: (NOTO_DIR / "NotoSansArabic-Regular.ttf", NOTO_DIR / "NotoSansArabic-Bold.ttf"),
 }
 
 
@@ -134,8 +142,9 @@ def register_fonts() -> None:
 def rc_params() -> dict[str, Any]:
     """The matplotlib settings every chart renders under."""
     return {
-        # Latin text in Noto Sans; any glyph it lacks (Chinese) falls back to the SC face.
-        "font.family": [LATIN_FAMILY, CJK_FAMILY],
+        # Latin text in Noto Sans; any glyph it lacks falls back to the next family that has
+        # it: Chinese to the SC face, Hindi to Devanagari, Arabic script to Arabic.
+        "font.family": [LATIN_FAMILY, CJK_FAMILY, DEVANAGARI_FAMILY, ARABIC_FAMILY],
         "font.size": BASE_PT,
         "axes.titlesize": BASE_PT + 0.5,
         "axes.labelsize": BASE_PT,

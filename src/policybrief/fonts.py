@@ -42,6 +42,12 @@ FACES: tuple[FontFace, ...] = (
     FontFace("PB Sans", 400, "normal", NOTO / "NotoSans-Regular.ttf", "fonts-noto-core"),
     FontFace("PB Sans", 400, "italic", NOTO / "NotoSans-Italic.ttf", "fonts-noto-core"),
     FontFace("PB Sans", 700, "normal", NOTO / "NotoSans-Bold.ttf", "fonts-noto-core"),
+    # Names in other scripts, after Latin and CJK in every font list of the stylesheets:
+    # Devanagari (Hindi, Marathi, Nepali) and Arabic (Arabic, Persian, Urdu).
+    FontFace("PB Devanagari", 400, "normal", NOTO / "NotoSansDevanagari-Regular.ttf", "fonts-noto-core"),
+    FontFace("PB Devanagari", 700, "normal", NOTO / "NotoSansDevanagari-Bold.ttf", "fonts-noto-core"),
+    FontFace("PB Arabic", 400, "normal", NOTO / "NotoSansArabic-Regular.ttf", "fonts-noto-core"),
+    FontFace("PB Arabic", 700, "normal", NOTO / "NotoSansArabic-Bold.ttf", "fonts-noto-core"),
     FontFace(
         "Noto Sans CJK SC",
         400,

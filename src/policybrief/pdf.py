@@ -27,6 +27,7 @@ def write_pdf(
     from weasyprint.text.fonts import FontConfiguration
 
     check_fonts()
+    _tag_languages()
     memory = {f"{BUILD_ROOT}/{path}": data for path, data in files.items()}
     for name, asset in options.theme.assets(".css").items():
         memory[f"{BUILD_ROOT}/assets/{name}"] = asset.read_bytes()
@@ -58,7 +59,47 @@ def write_pdf(
         )
     from .pdfpost import postprocess
 
-    return postprocess(out.getvalue(), brief), len(rendered.pages)
+    return postprocess(out.getvalue(), brief, cjk_lang=_cjk_language(options)), len(rendered.pages)
+
+
+def _cjk_language(options: Options) -> str | None:
+    """The project's name language written in the CJK font, if it has one: text set all in
+    that font (outside any element with a lang attribute) is declared in it."""
+    return next(
+        (t for t in options.settings.languages.names if t.split("-")[0].lower() in ("zh", "ja", "ko")),
+        None,
+    )
+
+
+def _tag_languages() -> None:
+    """Carry HTML lang attributes into the PDF's structure tree as /Lang.
+
+    WeasyPrint 70 writes the document's language (/Lang in the catalog) but not the lang
+    attribute of an element, and PDF/UA asks for every change of language to be declared
+    (a name in French or Chinese inside English text: <span lang="fr">). Its structure
+    elements are made by weasyprint.pdf.tags._build_box_tree, one per box, recursively
+    through the module's global name; this wraps it so that the element made for a box whose
+    HTML element has a lang attribute gets /Lang. Nothing else changes (tests/test_pdf.py and
+    tests/test_federation.py read the tags back)."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    if getattr(original, "policybrief_lang", False):
+        return
+
+    def build(box, parent, pdf, *args, **kwargs):  # type: ignore[no-untyped-def]
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and getattr(box, "element_tag", None) not in (None, "html", "body"):
+            lang = element.get("lang") if hasattr(element, "get") else None
+        for struct in original(box, parent, pdf, *args, **kwargs):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    build.policybrief_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
 
 
 __all__ = ["Path", "PdfError", "write_pdf"]

@@ -22,8 +22,10 @@ the rendered pages).
   text as the first's (or the first piece is a caption alone).
 - A link's ::after content (the TOC's leader and page number) becomes a /Link nested in the
   /Link of the same <a>: the nested ones are folded into one /Link per link.
-- Text set in the Chinese font is marked /Lang (zh-Hans), the language change PDF/UA asks
-  to be declared (WeasyPrint does not carry HTML lang attributes into the tags).
+- Text set all in the CJK font is marked /Lang with the project's CJK name language, if it
+  has one (`zh-Hans` in the example), the language change PDF/UA asks to be declared. (HTML
+  lang attributes reach the tags through pdf._tag_languages; this covers CJK text without
+  one.)
 - The running header and the page footer (CSS margin boxes) are marked content whose
   elements WeasyPrint leaves out of the structure tree on purpose; they become what they
   are, /Artifact /Pagination, so no marked content points outside the tree.
@@ -43,7 +45,6 @@ from pikepdf import Array, Dictionary, Name
 
 from .models import Brief
 
-CJK_LANG = "zh-Hans"
 _CJK_FONT_MARKERS = ("CJK",)
 _SECTIONS = ("/THead", "/TBody", "/TFoot")
 
@@ -52,7 +53,7 @@ _SECTIONS = ("/THead", "/TBody", "/TFoot")
 Scan = dict[int, tuple[bool, bytes]]
 
 
-def postprocess(pdf: bytes, brief: Brief) -> bytes:
+def postprocess(pdf: bytes, brief: Brief, cjk_lang: str | None = None) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root.get("/StructTreeRoot")
         if root is not None:
@@ -61,7 +62,8 @@ def postprocess(pdf: bytes, brief: Brief) -> bytes:
             tree.untag_orphans()
             tree.scope_table_headers()
             tree.flatten_nested_links()
-            tree.mark_cjk_language()
+            if cjk_lang:
+                tree.mark_cjk_language(cjk_lang)
             tree.set_next_key()
         out = io.BytesIO()
         doc.save(
@@ -481,8 +483,8 @@ class StructTree:
 
     # -- language ----------------------------------------------------------------------
 
-    def mark_cjk_language(self) -> None:
-        """Declare zh-Hans on elements whose text is all set in the Chinese font."""
+    def mark_cjk_language(self, lang: str) -> None:
+        """Declare `lang` on elements whose text is all set in the CJK font."""
         entries = self._parent_entries()
         verdict: dict[tuple[int, int], bool] = {}  # element -> all of its text is CJK
         owners: dict[tuple[int, int], Dictionary] = {}
@@ -502,7 +504,7 @@ class StructTree:
         for objgen, all_cjk in sorted(verdict.items()):
             element = owners[objgen]
             if all_cjk and _role(element) not in ("/Figure", "/Formula") and "/Lang" not in element:
-                element["/Lang"] = pikepdf.String(CJK_LANG)
+                element["/Lang"] = pikepdf.String(lang)
 
     def set_next_key(self) -> None:
         if self.nums is None or len(self.nums) < 2:
