@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +153,8 @@ def test_content_error_exits_one_and_leaves_output_untouched(
     capsys.readouterr()
     assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf") == 1
     err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("Loading content from")  # the phase line, then the problems
+    err = err[1:]
     assert err[0].startswith("content/briefs/fixture-brief.md:2: audience: required field is missing")
     assert "measures[1].jurisdiction: unknown jurisdiction 'CN-XX'" in err[1]
     assert err[-1] == "Aborted with 2 error(s); output/ was not changed."
@@ -268,3 +272,52 @@ def test_a_folder_with_only_content_builds(
     assert run("--no-pdf", "-q") == 0
     page = (tmp_path / "output" / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
     assert '<span lang="zh-Hans" class="name-other">山东</span>' in page
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _record(message: str, **extra: object) -> logging.LogRecord:
+    record = logging.LogRecord("policybrief", logging.INFO, __file__, 1, message, (), None)
+    record.__dict__.update(extra)
+    return record
+
+
+def test_progress_on_a_terminal_is_one_line_and_plain_elsewhere() -> None:
+    from policybrief.cli import ProgressHandler
+
+    terminal = _Terminal()
+    handler = ProgressHandler(terminal)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.emit(_record("Rendering 2 of 2 products (0 unchanged)", phase="rendering"))
+    handler.emit(_record("  [1/2] a   rendered, 6 files", progress=(1, 2, "a")))
+    handler.emit(_record("  [2/2] b   rendered, 6 files", progress=(2, 2, "b")))
+    handler.emit(_record("Publishing 13 files to out", phase="publishing"))
+    assert terminal.getvalue() == (
+        "Rendering 2 of 2 products (0 unchanged)\n[1/2] a\r\x1b[K[2/2] b\nPublishing 13 files to out\n"
+    )
+    plain = io.StringIO()  # a log file or CI: every message as it is, one per line
+    handler = ProgressHandler(plain)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.emit(_record("  [1/2] a   rendered, 6 files", progress=(1, 2, "a")))
+    handler.emit(_record("Publishing 13 files to out", phase="publishing"))
+    assert plain.getvalue() == "  [1/2] a   rendered, 6 files\nPublishing 13 files to out\n"
+
+
+def test_build_reports_phases_counts_and_quiet_prints_nothing(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "--jobs", "1", "--clean")
+    assert run(*args) == 0
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert err[0].startswith("Loading content from")
+    assert err[1] == "Rendering 2 of 2 products (0 unchanged)"
+    assert err[2].startswith("  [1/2] fixture-brief") and err[3].startswith("  [2/2] digest-fixture-alpha")
+    assert err[4].startswith("Publishing ")
+    assert captured.out.startswith("Done: 1 brief(s) and 1 digest(s), ")
+    assert run("--project", ROOT, "--content", content, "--output", out, "--no-pdf", "--clean", "-q") == 0
+    assert capsys.readouterr() == ("", "")

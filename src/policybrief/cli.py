@@ -14,6 +14,7 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .options import PAPER_SIZES, Options
@@ -32,6 +33,38 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+class ProgressHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Progress on a terminal: each product rendered rewrites one status line ("[12/66]
+    rendering digest-x"), and every other message (a phase, a warning, an error) is printed
+    in full above it. Not on a terminal (a log file, CI): every message is a plain line."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.live = bool(getattr(stream, "isatty", lambda: False)())
+        self._status = False  # a status line is on screen, to be overwritten
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = getattr(record, "progress", None)
+        if not self.live:
+            super().emit(record)
+            return
+        try:
+            if self._status:
+                self.stream.write("\r\x1b[K")
+                self._status = False
+            if progress is not None:
+                done, total, name = progress
+                self.stream.write(f"[{done}/{total}] {name}")
+                self._status = done < total
+                if not self._status:
+                    self.stream.write("\n")
+            else:
+                self.stream.write(self.format(record) + "\n")
+            self.flush()
+        except Exception:
+            self.handleError(record)
 
 
 class NoProject(Exception):
@@ -192,7 +225,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
+    handler = ProgressHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger("policybrief")
     root.handlers[:] = [handler]
@@ -381,6 +414,8 @@ def _build(options: Options, sources: Path | None, strict: bool, quiet: bool, ve
     if sources is not None:
         from .load import load_corpus  # here only: a build with nothing to do loads nothing
 
+        if not quiet:
+            print(f"Checking evidence anchors against {sources}", file=sys.stderr)
         corpus = load_corpus(options.content, options.settings)
         status, verified = _verify(corpus, sources, quiet, verbose)
         if status != EXIT_OK and strict:

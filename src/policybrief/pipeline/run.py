@@ -72,6 +72,7 @@ def _build_changed(
     from .render import RenderContext, render_index
     from .workers import Task, render
 
+    log.info("Loading content from %s", options.content, extra={"phase": "loading"})
     corpus = load_corpus(options.content, options.settings)
     if Inputs.scan(options).fingerprint != inputs.fingerprint:
         return None  # a file changed while it was read: start again
@@ -100,6 +101,13 @@ def _build_changed(
         else:
             todo.append(Task(brief, key, costs.get(brief.id, deps.estimate(brief))))
 
+    log.info(
+        "Rendering %d of %d products (%d unchanged)",
+        len(todo),
+        len(chosen),
+        len(chosen) - len(todo),
+        extra={"phase": "rendering"},
+    )
     context = RenderContext(
         corpus, options, edition, cache, RenderKeys(inputs.assets, inputs.fonts, inputs.code)
     )
@@ -130,6 +138,7 @@ def _build_changed(
     if current and state is not None and state.manifest == sha256(manifest) and not kept:
         result.published = False  # output/ already holds exactly this build
     else:
+        log.info("Publishing %d files to %s", len(files) + 1, options.output, extra={"phase": "publishing"})
         publish(options.output, {rel: src for rel, (_sha, _size, src) in files.items()}, manifest)
     save_state(options, cache, inputs, result, products, costs, entries, keys, manifest)
     return result

@@ -149,7 +149,7 @@ def render(context: RenderContext, todo: list[Task], jobs: int) -> list[tuple[st
             out = []
             for task in todo:
                 out.append((task.brief.id, render_task(task.brief, task.key).result()))
-                _log_rendered(task.brief.id, out[-1][1])
+                _log_rendered(len(out), len(todo), task.brief.id, out[-1][1])
             return out
         finally:
             _state = None
@@ -163,8 +163,17 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _log_rendered(brief_id: str, entry: ProductEntry) -> None:
-    log.info("  %-44s rendered, %d files", brief_id, len(entry.files))
+def _log_rendered(done: int, total: int, brief_id: str, entry: ProductEntry) -> None:
+    """One product rendered, in plan order: `progress` lets a terminal show it as a counter
+    on one line (the CLI's handler); elsewhere it is a plain line."""
+    log.info(
+        "  [%d/%d] %-44s rendered, %d files",
+        done,
+        total,
+        brief_id,
+        len(entry.files),
+        extra={"progress": (done, total, brief_id)},
+    )
     log.debug("  %-44s %.2f s", "", entry.seconds)
 
 
@@ -206,8 +215,8 @@ def _render_in_pool(context: RenderContext, todo: list[Task], workers: int) -> l
                 if results[i].entry is None and (first_failure is None or i < first_failure):
                     first_failure = i
             while logged in results and results[logged].entry is not None:
-                _log_rendered(todo[logged].brief.id, results[logged].result())
                 logged += 1
+                _log_rendered(logged, len(todo), todo[logged - 1].brief.id, results[logged - 1].result())
             # Report the first failing product in plan order, as a serial build would: wait
             # for the products before it, drop those after it.
             if first_failure is not None and all(j in results for j in range(first_failure)):
