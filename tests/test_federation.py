@@ -1,0 +1,118 @@
+"""A second federation: the Belgian test corpus (tests/fixtures/federation, fictional test data
+with real ISO codes, names in French and Dutch) checks strictly and builds, and its output
+carries no trace of the China example."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from conftest import FIXTURES
+from policybrief.cli import main
+
+FEDERATION = FIXTURES / "federation"
+CHINA = re.compile(r"China|Chinese|zh-Hans|中国")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("federation") / "project"
+    shutil.copytree(FEDERATION, project)
+    assert main(["check", "--project", str(project), "--strict", "-q"]) == 0
+    assert main(["build", "--project", str(project), "--strict", "-q", "--jobs", "1"]) == 0
+    return project / "output"
+
+
+def _texts(output: Path) -> dict[str, str]:
+    texts = {}
+    for path in sorted(output.rglob("*")):
+        if path.suffix in (".html", ".css", ".csv", ".json", ".svg"):
+            texts[path.relative_to(output).as_posix()] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".pdf":
+            reader = PdfReader(path)
+            words = [page.extract_text() for page in reader.pages]
+            words.append(repr(reader.metadata))
+            with pikepdf.open(path) as pdf:
+                words += [str(o.get("/Lang")) for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+                words.append(str(pdf.Root.get("/Lang")))
+            texts[path.relative_to(output).as_posix()] = "\n".join(words)
+    return texts
+
+
+@pytest.mark.slow
+def test_output_has_no_trace_of_china(built: Path) -> None:
+    texts = _texts(built)
+    assert any(name.endswith(".pdf") for name in texts)
+    found = {name: CHINA.findall(text) for name, text in texts.items() if CHINA.search(text)}
+    assert not found
+
+
+@pytest.mark.slow
+def test_names_carry_their_language_tags(built: Path) -> None:
+    page = (built / "briefs" / "federal-regional-test" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert '<span lang="fr" class="name-other">Flandre</span>' in page
+    assert '<span lang="nl" class="name-other">Vlaanderen</span>' in page
+    assert '<span lang="nl" class="name-other">Gent</span>' in page or "Gent" in page
+    with pikepdf.open(built / "briefs" / "federal-regional-test" / "federal-regional-test.pdf") as pdf:
+        langs = {
+            str(o.get("/Lang"))
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem" and "/Lang" in o
+        }
+        assert {"fr", "nl"} <= langs
+        assert str(pdf.Root.Lang) == "en"
+
+
+@pytest.mark.slow
+def test_level_labels_come_from_the_project_file(built: Path) -> None:
+    page = (built / "briefs" / "federal-regional-test" / "index.html").read_text(encoding="utf-8")
+    assert "Federal measures" in page
+    assert "Regional, city and zone measures" in page
+    # Labels say "Regional" and "region"; only the data annex's column keys and level values
+    # ("province_code", "provincial") keep the content format's names.
+    text = re.sub(r'<section[^>]*id="data".*?</section>', "", page, flags=re.S)
+    assert not re.search(r"[Pp]rovinc", text)
+    data = (
+        built / "briefs" / "federal-regional-test" / "data" / "federal-regional-test-measures.csv"
+    ).read_text()
+    assert data.splitlines()[0].split(",")[4:7] == [
+        "jurisdiction_name",
+        "jurisdiction_name_fr",
+        "jurisdiction_name_nl",
+    ]
+
+
+def _text_lines(svg: str) -> list[tuple[str, float]]:
+    """(text, baseline y) of every <text> element, in document order."""
+    lines = []
+    for attributes, text in re.findall(r"<text ([^>]*)>([^<]*)</text>", svg):
+        y = re.search(r'\by="([-\d.]+)"', attributes) or re.search(
+            r"translate\([-\d.]+ ([-\d.]+)\)", attributes
+        )
+        assert y is not None, attributes
+        lines.append((text, float(y.group(1))))
+    return lines
+
+
+@pytest.mark.slow
+def test_the_map_legend_and_note_do_not_overlap(built: Path) -> None:
+    """A map of two rows (three regions) is shorter than its legend and note: they must still
+    stand one above the other, inside the figure."""
+    svg = (built / "briefs" / "federal-regional-test" / "charts" / "tilemap.svg").read_text(encoding="utf-8")
+    lines = _text_lines(svg)
+    texts = [t for t, _ in lines]
+    note = lines[texts.index("Each square is one regional-level") : texts.index("Measures reported")]
+    legend = lines[texts.index("Measures reported") :]
+    assert [t for t, _ in legend] == ["Measures reported", "none reported", "1", "2"]
+    font_px = 8
+    assert max(y for _, y in legend) + 0.3 * font_px < min(y for _, y in note) - font_px
+    height = float(re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg).group(1))
+    assert max(y for _, y in lines) < height
+    # Tiles carry their short name in the first further language (French here).
+    assert {"Flandre", "Bruxelles", "Wallonie"} <= set(texts)
