@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from policybrief import charts
@@ -11,6 +14,7 @@ from policybrief.models import VIEW_NAMES
 from policybrief.products import CHART_VIEWS
 
 PACKAGE = Path(charts.__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]
 #: Modules of the charts package that are not chart kinds.
 CHART_SHARED = {"__init__", "chart", "draw", "kinds", "words"}
 
@@ -71,3 +75,93 @@ def test_no_import_cycles() -> None:
     )
     assert cycles == []
     assert not graph.direct_import_exists(importer="policybrief.validate", imported="policybrief.load")
+
+
+#: A fifth chart kind, as an engineer would add it: measures by level of government.
+LEVELS_MODULE = '''"""The levels chart: how many measures each level of government reports."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import chartstyle as style
+from ..analyse import LEVEL_LABELS
+from ..models import Taxonomy
+from . import draw
+from .chart import Chart, ChartInput, DataTable
+from .words import plural, source
+
+
+def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
+    counts = Counter(m.level for m in sel.measures)
+    levels = [level for level in LEVEL_LABELS if counts[level]]
+    if not levels:
+        return None
+    height = 1.6 + 0.6 * len(levels)
+    alt = "Measures by level of government: " + ", ".join(
+        f"{LEVEL_LABELS[level]} {counts[level]}" for level in levels
+    ) + "."
+    with style.chart_style():
+        fig = draw.figure(style.WIDTH_CM, height)
+        ax = fig.add_subplot()
+        ax.barh(
+            range(len(levels)),
+            [counts[level] for level in levels],
+            color=[style.LEVEL_COLOURS[level.value] for level in levels],
+        )
+        ax.set_yticks(range(len(levels)), [LEVEL_LABELS[level] for level in levels])
+        svg = draw.svg(fig, "levels", alt)
+    table = DataTable(("Level", "Measures"), tuple((LEVEL_LABELS[lv], str(counts[lv])) for lv in levels))
+    caption = f"{plural(sum(counts.values()), 'measure')} by level of government."
+    docs = [m.document.id for m in sel.measures]
+    return Chart("levels", svg, alt, caption, source(docs), table, style.WIDTH_CM, height)
+'''
+
+
+def test_a_fifth_chart_kind_is_a_module_a_line_and_a_template(tmp_path: Path) -> None:
+    """What docs/architecture.md promises, done in a copy of the package: a new module, its
+    name in charts/kinds.py and its figure template are all a brief needs to show it."""
+    src = tmp_path / "src"
+    shutil.copytree(PACKAGE, src / "policybrief", ignore=shutil.ignore_patterns("__pycache__"))
+    kinds = src / "policybrief" / "charts" / "kinds.py"
+    registry = kinds.read_text(encoding="utf-8")
+    kinds.write_text(
+        registry.replace('    "tilemap",\n', '    "tilemap",\n    "levels",\n'), encoding="utf-8"
+    )
+    assert kinds.read_text(encoding="utf-8").count("\n") == registry.count("\n") + 1
+    (src / "policybrief" / "charts" / "levels.py").write_text(LEVELS_MODULE, encoding="utf-8")
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    figure = (project / "templates" / "partials" / "figure.html").read_text(encoding="utf-8")
+    (project / "templates" / "partials" / "figure-levels.html").write_text(
+        figure.replace('class="chart"', 'class="chart chart-levels"'), encoding="utf-8"
+    )
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
+    brief = content / "briefs" / "fixture-brief.md"
+    text = brief.read_text(encoding="utf-8")
+    assert "views: [matrix, heatmap, tilemap, alignment]" in text
+    brief.write_text(text.replace("heatmap, tilemap", "heatmap, levels, tilemap"), encoding="utf-8")
+
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv.pop(1)); from policybrief.cli import main; "
+            "raise SystemExit(main(sys.argv[1:]))",
+            str(src),
+            *("--project", str(project), "--content", str(content), "--output", str(out)),
+            *("--no-pdf", "--jobs", "1", "-q"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    page = (out / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
+    assert '<figure class="chart chart-levels" id="fig-levels">' in page
+    assert "by level of government." in page
+    svg = (out / "briefs" / "fixture-brief" / "charts" / "levels.svg").read_text(encoding="utf-8")
+    assert '<title id="levels-title">Measures by level of government: ' in svg

@@ -50,9 +50,9 @@ class ViewRenderer:
         self.placed.append(name)
         if name in self.charts:
             number = sum(1 for v in self.placed if v in self.charts)
-            return self.env.get_template("partials/figure.html").render(
-                chart=self.charts[name], number=number, medium=self.medium
-            )
+            # A chart kind's own figure template if it has one, else the shared one.
+            template = self.env.select_template([f"partials/figure-{name}.html", "partials/figure.html"])
+            return template.render(chart=self.charts[name], number=number, medium=self.medium)
         if name in TABLE_VIEWS:
             self.tables += 1
             return self.env.get_template(TABLE_VIEWS[name]).render(
