@@ -120,7 +120,8 @@ def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | N
 
 def test_a_fifth_chart_kind_is_a_module_a_line_and_a_template(tmp_path: Path) -> None:
     """What docs/architecture.md promises, done in a copy of the package: a new module, its
-    name in charts/kinds.py and its figure template are all a brief needs to show it."""
+    name in charts/kinds.py and its figure template (in the default theme) are all a brief
+    needs to show it."""
     src = tmp_path / "src"
     shutil.copytree(PACKAGE, src / "policybrief", ignore=shutil.ignore_patterns("__pycache__"))
     kinds = src / "policybrief" / "charts" / "kinds.py"
@@ -131,12 +132,13 @@ def test_a_fifth_chart_kind_is_a_module_a_line_and_a_template(tmp_path: Path) ->
     assert kinds.read_text(encoding="utf-8").count("\n") == registry.count("\n") + 1
     (src / "policybrief" / "charts" / "levels.py").write_text(LEVELS_MODULE, encoding="utf-8")
 
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "templates", project / "templates")
-    figure = (project / "templates" / "partials" / "figure.html").read_text(encoding="utf-8")
-    (project / "templates" / "partials" / "figure-levels.html").write_text(
+    partials = src / "policybrief" / "theme" / "partials"
+    figure = (partials / "figure.html").read_text(encoding="utf-8")
+    (partials / "figure-levels.html").write_text(
         figure.replace('class="chart"', 'class="chart chart-levels"'), encoding="utf-8"
     )
+    project = tmp_path / "project"
+    project.mkdir()
     content = tmp_path / "content"
     shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
     brief = content / "briefs" / "fixture-brief.md"
