@@ -32,13 +32,13 @@ log = logging.getLogger("policybrief")
 
 
 def build(options: Options) -> BuildResult:
-    from .render import template_problem
-
     try:
         return _build(options)
     except ContentError:
         raise
     except Exception as exc:
+        from .render import template_problem  # here only: render loads the models
+
         problem = template_problem(options, exc)
         if problem is None:
             raise
