@@ -85,8 +85,10 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import chartstyle as style
-from ..analyse import LEVEL_LABELS
+from ..models import Level
 from ..models import Taxonomy
+
+LABELS = {level: level.value.capitalize() for level in Level}
 from . import draw
 from .chart import Chart, ChartInput, DataTable
 from .words import plural, source
@@ -94,12 +96,12 @@ from .words import plural, source
 
 def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
     counts = Counter(m.level for m in sel.measures)
-    levels = [level for level in LEVEL_LABELS if counts[level]]
+    levels = [level for level in LABELS if counts[level]]
     if not levels:
         return None
     height = 1.6 + 0.6 * len(levels)
     alt = "Measures by level of government: " + ", ".join(
-        f"{LEVEL_LABELS[level]} {counts[level]}" for level in levels
+        f"{LABELS[level]} {counts[level]}" for level in levels
     ) + "."
     with style.chart_style():
         fig = draw.figure(style.WIDTH_CM, height)
@@ -109,9 +111,9 @@ def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | N
             [counts[level] for level in levels],
             color=[style.LEVEL_COLOURS[level.value] for level in levels],
         )
-        ax.set_yticks(range(len(levels)), [LEVEL_LABELS[level] for level in levels])
+        ax.set_yticks(range(len(levels)), [LABELS[level] for level in levels])
         svg = draw.svg(fig, "levels", alt)
-    table = DataTable(("Level", "Measures"), tuple((LEVEL_LABELS[lv], str(counts[lv])) for lv in levels))
+    table = DataTable(("Level", "Measures"), tuple((LABELS[lv], str(counts[lv])) for lv in levels))
     caption = f"{plural(sum(counts.values()), 'measure')} by level of government."
     docs = [m.document.id for m in sel.measures]
     return Chart("levels", svg, alt, caption, source(docs), table, style.WIDTH_CM, height)
