@@ -22,7 +22,9 @@ Anchor = Annotated[str, Field(min_length=3, max_length=160)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Non-finite numbers ("1e309" is text to YAML 1.1, and pydantic would read it as
+    # infinity) break charts, arithmetic and JSON: refused here as well as by the YAML loader.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- taxonomy
