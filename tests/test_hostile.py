@@ -310,7 +310,15 @@ CASES = [
     Case(
         "huge-value", lambda r: edit(r, DOC, "value: 50", "value: 1.0e+300"), r"value: .* outside the bounds"
     ),
-    Case("tile-huge", lambda r: edit(r, TAX, "tile: [", "tile: [99999999999, "), r"tile"),
+    Case(
+        "tile-huge",
+        lambda r: write(
+            r,
+            TAX,
+            re.sub(r"tile: \[\d+, ", "tile: [99999999999, ", (r / "content" / TAX).read_text(), count=1),
+        ),
+        r"taxonomy\.yaml:\d+: jurisdictions\[\d+\]\.tile\[0\]: Input should be less than or equal to 99",
+    ),
     Case(
         "year-out-of-range",
         lambda r: edit(r, DOC, "period: {start: 2024, end: 2026}", "period: {start: 2024, end: 99999}"),
