@@ -578,6 +578,15 @@ def _attacks(net: str, canary_file: Path) -> str:
     )
 
 
+# Unquoted one-line values of the fields that are shown as text (ids, codes, enums, dates
+# and anchors, which are checked against patterns or the source, are left alone).
+_FREE_TEXT = re.compile(
+    r"^(\s*(?:- )?)(title|subtitle|summary|audience|text|description|plan|name|label|type|note|reason)"
+    r": ([^\"'{\[\n][^\n]*)$",
+    re.M,
+)
+
+
 def _hostile_corpus(root: Path, net: str) -> None:
     canary_file = root.parent / "outside" / "secret.md"
     title = "title: Synthetic article on smart factories and demonstration parks"
@@ -595,6 +604,17 @@ def _hostile_corpus(root: Path, net: str) -> None:
     edit(root, DOC, "  - One Jinan firm", '  - "<script>alert(5)</script> One Jinan firm')
     edit(root, DOC, "reports higher output per worker.", 'reports higher output per worker."')
     edit(root, TAX, "name_en: Shandong", 'name_en: "Shan$dong $\\\\sqrt{x}$ @x"')
+    # Every other free-text field gets markup, script and file and network references.
+    payload = (
+        f" <img src='{net}/f.png' onerror='alert()'> <script>alert()</script>"
+        f" [j](javascript:alert()) [f]({canary_file.as_uri()}) <a href='{net}/a'>a</a> $\\\\alpha$"
+    )
+    for rel in (DOC, BRIEF, TAX):
+        path = root / "content" / rel
+        text = re.sub(
+            _FREE_TEXT, lambda m: f'{m.group(1)}{m.group(2)}: "{m.group(3)}{payload}"', path.read_text()
+        )
+        path.write_text(text, encoding="utf-8")
     attacks = _attacks(net, canary_file)
     append_body(root, DOC, "\n" + attacks + "\n")
     # A brief's figures need citations: every paragraph of attacks cites the document.
@@ -720,7 +740,7 @@ def test_hostile_strings_build_safely(project: Path, listener: str) -> None:
     _check_outputs(out, listener, _Listener.hits)
     # What the analyst wrote is shown as text: the '$' reached the chart as written.
     svgs = "".join(p.read_text() for p in out.rglob("*.svg"))
-    assert "Shan$dong" in svgs
+    assert "Shan$dong" in svgs and "Shan\\$dong" not in svgs
     page = (out / "briefs" / "fixture-brief" / "index.html").read_text()
     assert "{{ site.publisher }} {% raw %} jinja is text" in page
     rows = (out / "briefs" / "fixture-brief" / "data" / "fixture-brief-measures.csv").read_text()
