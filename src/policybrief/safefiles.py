@@ -103,6 +103,23 @@ def sha256(path: Path, root: Path, limit: int) -> str:
     return hashlib.sha256(read_bytes(path, root, limit)).hexdigest()
 
 
+def fingerprint(path: Path, root: Path, limit: int) -> str:
+    """The SHA-256 of a readable content file; for one the loader will refuse (a FIFO, a
+    symlink out, a file over the limit) a description built from `lstat` alone, without
+    opening or reading it. The build's "nothing changed" check hashes every content file
+    before loading: this keeps that step bounded too (a sparse 2 GB file took 16 s to hash),
+    and still changes the fingerprint, so the loader gets to report the problem."""
+    try:
+        return sha256(path, root, limit)
+    except (UnsafeFile, OSError) as exc:
+        try:
+            st = os.lstat(path)
+            stamp = f"{stat.S_IFMT(st.st_mode)}:{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            stamp = "missing"
+        return f"unread:{stamp}:{exc}"
+
+
 def plain_name(name: str) -> str | None:
     """Why `name` is not a plain file name (no folder, no `..`, not absolute, no control
     characters), or None if it is one."""
@@ -115,4 +132,13 @@ def plain_name(name: str) -> str | None:
     return None
 
 
-__all__ = ["UnsafeFile", "check_folder", "inside", "plain_name", "read_bytes", "read_text", "sha256"]
+__all__ = [
+    "UnsafeFile",
+    "check_folder",
+    "fingerprint",
+    "inside",
+    "plain_name",
+    "read_bytes",
+    "read_text",
+    "sha256",
+]
