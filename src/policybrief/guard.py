@@ -21,7 +21,7 @@ from .textlimits import markdown_hazard, view_count
 from .urls import url_problem
 
 if TYPE_CHECKING:
-    from .load import Corpus
+    from .corpus import Corpus
     from .yamlmap import Located
 
 # Ids the build gives products of its own: a source digest of document X is the brief

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .limits import DEFAULT_LIMITS, Limits
 from .project import ProjectSettings
 from .theme import Theme
 
@@ -53,6 +54,10 @@ class Options:
                 else settings_without_a_file(self.content)
             )
             object.__setattr__(self, "settings", found)
+
+    #: Resource limits on content (policybrief.limits, docs/threat-model.md): file size,
+    #: nesting, Markdown structure, views, table rows, figure bounds.
+    limits: Limits = DEFAULT_LIMITS
 
     def pdf_for(self, kind: str) -> bool:
         """Whether a product of this kind (a models.BriefKind) gets a PDF."""
