@@ -679,7 +679,6 @@ def _check_outputs(out: Path, net: str, listener_hits: list[str]) -> None:
         if path.suffix in (".html", ".svg"):
             text = data.decode()
             assert _active(text) == [], f"{path.name}: {_active(text)}"
-            assert f'src="{net}' not in text and f"href='{net}" not in text
         elif path.suffix == ".csv":
             import csv
 
