@@ -43,6 +43,9 @@ class Options:
     #: country, languages and level labels. None (the default) reads PROJECT/policybrief.toml,
     #: or takes the defaults when the project has no such file.
     settings: ProjectSettings = field(default=None)  # type: ignore[assignment]
+    #: Resource limits on content (policybrief.limits, docs/threat-model.md): file size,
+    #: nesting, Markdown structure, views, table rows, figure bounds.
+    limits: Limits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
         if self.settings is None:
@@ -54,10 +57,6 @@ class Options:
                 else settings_without_a_file(self.content)
             )
             object.__setattr__(self, "settings", found)
-
-    #: Resource limits on content (policybrief.limits, docs/threat-model.md): file size,
-    #: nesting, Markdown structure, views, table rows, figure bounds.
-    limits: Limits = DEFAULT_LIMITS
 
     def pdf_for(self, kind: str) -> bool:
         """Whether a product of this kind (a models.BriefKind) gets a PDF."""
