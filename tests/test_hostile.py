@@ -603,7 +603,7 @@ def _hostile_corpus(root: Path, net: str) -> None:
     )
     edit(root, DOC, "  - One Jinan firm", '  - "<script>alert(5)</script> One Jinan firm')
     edit(root, DOC, "reports higher output per worker.", 'reports higher output per worker."')
-    edit(root, TAX, "name_en: Shandong", 'name_en: "Shan$dong $\\\\sqrt{x}$ @x"')
+    edit(root, TAX, "name: Shandong\n", 'name: "Shan$dong $\\\\sqrt{x}$ @x"\n')
     # Every other free-text field gets markup, script and file and network references.
     payload = (
         f" <img src='{net}/f.png' onerror='alert()'> <script>alert()</script>"
@@ -756,13 +756,14 @@ def test_terminal_output_is_escaped(project: Path) -> None:
 
 def test_internal_error_is_reported_as_one(project: Path) -> None:
     """A bug is never passed off as a content error, and shows no traceback unless asked."""
-    (project / "templates" / "page.html").write_text("{% broken")
-    for path in (project / "templates").glob("*.html"):
-        path.write_text("{{ 1 / 0 }}")
+    # A template that fails at render time: the project's templates/ overrides the theme's.
+    theme = ROOT / "src" / "policybrief" / "theme"
+    for path in theme.glob("*.html"):
+        (project / "templates" / path.name).write_text("{{ 1 // 0 }}")
     run = run_cli(["build", "--no-pdf"], project)
-    assert run.code in (1, 3), run.stderr
+    assert run.code == 5, run.stderr
     assert "Traceback" not in run.stderr
-    if run.code == 3:
+    if run.code == 5:
         assert "internal error, please report: " in run.stderr
         verbose = run_cli(["build", "--no-pdf", "--verbose"], project)
         assert "Traceback" in verbose.stderr
