@@ -80,7 +80,7 @@ def measure_columns(name_languages: Sequence[str]) -> list[tuple[str, str]]:
     (policybrief.toml: languages.names) follows its name in the briefs' language."""
     at = next(i for i, (key, _) in enumerate(MEASURE_COLUMNS) if key == "jurisdiction_name") + 1
     extra = [
-        (f"jurisdiction_name_{tag}", f"Jurisdiction, name in {tag} (BCP 47 language tag)")
+        (f"jurisdiction_name_{tag}", _text(f"Jurisdiction, name in {tag} (BCP 47 language tag)"))
         for tag in name_languages
     ]
     return [*MEASURE_COLUMNS[:at], *extra, *MEASURE_COLUMNS[at:]]
