@@ -77,7 +77,9 @@ def test_malformed_yaml(content: Path) -> None:
 def test_duplicate_yaml_key(content: Path) -> None:
     path = content / DOC
     edit(path, "outlet: Test Wire\n", "outlet: Test Wire\noutlet: Other Wire\n")
-    assert problems(content) == [f"content/{DOC}:{line_of(path, 'outlet: Other')}: duplicate key 'outlet'"]
+    assert problems(content) == [
+        f"content/{DOC}:{line_of(path, 'outlet: Other')}: outlet: duplicate key 'outlet'"
+    ]
 
 
 def test_broken_markdown_table(content: Path) -> None:

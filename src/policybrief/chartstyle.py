@@ -168,6 +168,10 @@ def rc_params() -> dict[str, Any]:
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
         "text.usetex": False,
+        # Chart text is the analyst's text, drawn as written: with mathtext on, a '$' in a
+        # label or a jurisdiction's name is parsed as TeX (nested '$…$' recursed until the
+        # interpreter gave up; unbalanced ones raised ValueError).
+        "text.parse_math": False,
         # Text as <text>, not glyph outlines: WeasyPrint draws it with the PDF's own fonts
         # (outlines made it re-parse one path per glyph use: most of a PDF build's time), and
         # it stays selectable and searchable. The layout is still matplotlib's, measured with

@@ -3,7 +3,8 @@
 `policybrief [COMMAND] [OPTIONS]`; COMMAND is build (the default), check, serve or new, each
 with its own --help. The project root is the nearest folder upwards holding policybrief.toml.
 Exit codes (EXIT_TEXT, docs/cli.md): 0 ok, 1 content errors (or failed checks), 2 usage,
-3 no project here (or `new` into a folder in use), 4 the server cannot listen on its port.
+3 no project here (or `new` into a folder in use), 4 the server cannot listen on its port,
+5 internal error (a bug in policybrief: "internal error, please report").
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import TextIO
 from . import __version__
 from .options import PAPER_SIZES, Options
 from .problems import ContentError
+from .terminal import SafeFormatter, safe
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_PROJECT, EXIT_SERVE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_PROJECT, EXIT_SERVE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 EXIT_TEXT = (
     "Exit codes: 0 ok; 1 content errors or failed checks; 2 usage; "
-    "3 no project found (or `new` into a folder in use); 4 cannot serve on the port."
+    "3 no project found (or `new` into a folder in use); 4 cannot serve on the port; "
+    "5 internal error (a bug: please report it)."
 )
 COMMANDS = ("build", "check", "serve", "new", "draft")
 
@@ -56,7 +59,7 @@ class ProgressHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 self._status = False
             if progress is not None:
                 done, total, name = progress
-                self.stream.write(f"[{done}/{total}] {name}")
+                self.stream.write(f"[{done}/{total}] {safe(name)}")
                 self._status = done < total
                 if not self._status:
                     self.stream.write("\n")
@@ -226,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     handler = ProgressHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(SafeFormatter("%(message)s"))
     root = logging.getLogger("policybrief")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -251,11 +254,11 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(options, args.port)
         return _build(options, sources, args.strict, args.quiet, args.verbose)
     except NoProject as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(safe(f"error: {exc}"), file=sys.stderr)
         return EXIT_PROJECT
     except ContentError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(safe(problem), file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         print(f"Aborted with {errors} error(s); output/ was not changed.", file=sys.stderr)
         return EXIT_CONTENT
@@ -263,10 +266,21 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted; output/ was not changed.", file=sys.stderr)
         return 130
     except Exception as exc:
+        # The last resort: anything else is a bug in policybrief (content problems are
+        # ContentError), so it is never passed off as one, and no traceback reaches the
+        # analyst unless asked for. MemoryError and RecursionError land here too.
         if args.verbose:
-            traceback.print_exc()
-        print(f"error: {exc.__class__.__name__}: {exc} (run with --verbose for details)", file=sys.stderr)
-        return EXIT_CONTENT
+            print(safe("".join(traceback.format_exception(exc)), keep_newlines=True), file=sys.stderr)
+        detail = safe(f"{exc.__class__.__name__}: {exc}")
+        if len(detail) > 500:
+            detail = detail[:499] + "…"
+        print(
+            f"internal error, please report: {detail}"
+            + ("" if args.verbose else " (run with --verbose for the traceback)")
+            + "; output/ was not changed.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 def _find_project(given: Path | None):  # type: ignore[no-untyped-def]
@@ -354,9 +368,9 @@ def _new(args: argparse.Namespace) -> int:
 def _check(options: Options, sources: Path | None, strict: bool, quiet: bool, verbose: bool) -> int:
     from .load import load_corpus
 
-    corpus = load_corpus(options.content, options.settings)
+    corpus = load_corpus(options.content, options.settings, options.limits)
     for warning in corpus.warnings:
-        print(warning, file=sys.stderr)
+        print(safe(warning), file=sys.stderr)
     status = EXIT_OK
     if sources is not None:
         status, _verified = _verify(corpus, sources, quiet, verbose)
@@ -374,18 +388,18 @@ def _verify(corpus, sources: Path, quiet: bool, verbose: bool) -> tuple[int, int
     from .sources import verify_sources
 
     if not sources.is_dir():
-        print(f"{sources}: sources folder not found", file=sys.stderr)
+        print(safe(f"{sources}: sources folder not found"), file=sys.stderr)
         return EXIT_CONTENT, None
-    report = verify_sources(corpus, sources)
+    report = verify_sources(corpus, sources, corpus.limits)
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        print(safe(problem), file=sys.stderr)
     anchors = sum(c.anchors for c in report.coverage)
     found = sum(c.anchors_found for c in report.coverage)
     if verbose:
         print("coverage (anchors found / anchors; numbers anchored / numbers):")
         for cov in report.coverage:
             print(
-                f"  {cov.document}: {cov.anchors_found}/{cov.anchors} anchors, "
+                f"  {safe(cov.document)}: {cov.anchors_found}/{cov.anchors} anchors, "
                 f"{cov.numbers_anchored}/{cov.numbers} numbers [{cov.source_status}]"
             )
     elif not quiet:
@@ -416,7 +430,7 @@ def _build(options: Options, sources: Path | None, strict: bool, quiet: bool, ve
 
         if not quiet:
             print(f"Checking evidence anchors against {sources}", file=sys.stderr)
-        corpus = load_corpus(options.content, options.settings)
+        corpus = load_corpus(options.content, options.settings, options.limits)
         status, verified = _verify(corpus, sources, quiet, verbose)
         if status != EXIT_OK and strict:
             print(
@@ -426,9 +440,9 @@ def _build(options: Options, sources: Path | None, strict: bool, quiet: bool, ve
             return status
     result = build(options)
     for warning in result.warnings:
-        print(warning, file=sys.stderr)
+        print(safe(warning), file=sys.stderr)
     if not quiet:
-        print(result.summary(verified=verified))
+        print(safe(result.summary(verified=verified), keep_newlines=True))
     return EXIT_OK
 
 

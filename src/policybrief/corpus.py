@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .limits import DEFAULT_LIMITS, Limits
 from .models import Brief, SourceDocument, Taxonomy
 from .problems import Problem
 from .yamlmap import Located
@@ -26,6 +27,8 @@ class Corpus:
     # (kind, id) -> (relative path, line map)
     origins: dict[tuple[str, str], tuple[str, Located]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    # The resource limits it was loaded under (later checks read them too).
+    limits: Limits = DEFAULT_LIMITS
     # Problems that do not stop the build (severity "warning"), for the CLI to print.
     warnings: list[Problem] = field(default_factory=list)
 

@@ -2,6 +2,14 @@
 
 Columns are described once here; the brief's "Data" annex and docs/briefs.md show the same
 descriptions, so a reader of the CSV knows what each column means.
+
+The CSV files are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or
+`@` (or a tab or carriage return) as a formula: a summary's text could then fetch URLs or run
+commands on the reader's machine. As OWASP and the spreadsheet vendors recommend, such text
+cells get a leading apostrophe, which the spreadsheet shows as text and does not display;
+numbers stay numbers. The column descriptions of text columns say so. The JSON files carry
+the text unchanged, and are strict JSON (no NaN or Infinity: the loader refuses non-finite
+numbers, and the writer would fail rather than write one).
 """
 
 from __future__ import annotations
@@ -15,28 +23,37 @@ from typing import Any
 from .corpus import Corpus
 from .models import Measure, Quantity, SourceDocument
 
+# Cells a spreadsheet would run as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_NOTE = " (CSV: text starting with = + - @ gets a leading ')"
+
+
+def _text(description: str) -> str:
+    return description + _TEXT_NOTE
+
+
 MEASURE_COLUMNS: list[tuple[str, str]] = [
     ("measure_id", "Stable id of the measure; cite it as [@measure_id]"),
     ("document_id", "Id of the source document that reports it"),
-    ("title", "Short title, in the analysts' words"),
+    ("title", _text("Short title, in the analysts' words")),
     (
         "jurisdiction_code",
         "ISO 3166-1 code of the country (national), ISO 3166-2 code of a subdivision; "
         "city and zone codes extend their parent's",
     ),
-    ("jurisdiction_name", "Jurisdiction, name in the language of the briefs"),
+    ("jurisdiction_name", _text("Jurisdiction, name in the language of the briefs")),
     ("level", "Level of government: national, provincial (first-level division), municipal, zone"),
     ("province_code", "The first-level division it lies in (empty for national)"),
-    ("actors", "Issuing or implementing bodies, separated by '; '"),
-    ("instrument", "Instrument as family › type"),
-    ("themes", "Themes, separated by '; '"),
-    ("scope", "general (whole jurisdiction) or targeted, with detail"),
+    ("actors", _text("Issuing or implementing bodies, separated by '; '")),
+    ("instrument", _text("Instrument as family › type")),
+    ("themes", _text("Themes, separated by '; '")),
+    ("scope", _text("general (whole jurisdiction) or targeted, with detail")),
     ("period_start", "First year (empty if the source gives none)"),
     ("period_end", "Last year (empty if open-ended or not given)"),
     ("period_inferred", "true when the period is inferred rather than stated"),
     ("status", "announced, in-force, completed, proposed (recommended by commentators) or unknown"),
-    ("plan", "The named plan or programme, as the source names it"),
-    ("evidence", "Verbatim anchor phrase(s) in the source, separated by ' | '"),
+    ("plan", _text("The named plan or programme, as the source names it")),
+    ("evidence", _text("Verbatim anchor phrase(s) in the source, separated by ' | '")),
 ]
 
 QUANTITY_COLUMNS: list[tuple[str, str]] = [
@@ -44,17 +61,17 @@ QUANTITY_COLUMNS: list[tuple[str, str]] = [
     ("document_id", "Id of the source document that reports it"),
     ("measure_id", "Measure it belongs to (empty for context figures)"),
     ("jurisdiction_code", "Jurisdiction the figure refers to"),
-    ("jurisdiction_name", "Jurisdiction, name in the language of the briefs"),
+    ("jurisdiction_name", _text("Jurisdiction, name in the language of the briefs")),
     ("kind", "target, result (achieved), baseline, or anecdote (one enterprise)"),
-    ("counts", "What is counted"),
+    ("counts", _text("What is counted")),
     ("value", "The number; for a range, the low end"),
     ("value_high", "For a range, the high end (else empty)"),
-    ("unit", "Unit of the value"),
+    ("unit", _text("Unit of the value")),
     ("approx", "over, nearly, about, at least — as the source qualifies it (else empty)"),
     ("period", "Year or period the figure refers to"),
-    ("enterprise", "For anecdotes: the enterprise"),
-    ("evidence", "Verbatim anchor phrase in the source"),
-    ("reading", "The analysts' reading where the anchor has extraction damage"),
+    ("enterprise", _text("For anecdotes: the enterprise")),
+    ("evidence", _text("Verbatim anchor phrase in the source")),
+    ("reading", _text("The analysts' reading where the anchor has extraction damage")),
 ]
 
 
@@ -63,7 +80,7 @@ def measure_columns(name_languages: Sequence[str]) -> list[tuple[str, str]]:
     (policybrief.toml: languages.names) follows its name in the briefs' language."""
     at = next(i for i, (key, _) in enumerate(MEASURE_COLUMNS) if key == "jurisdiction_name") + 1
     extra = [
-        (f"jurisdiction_name_{tag}", f"Jurisdiction, name in {tag} (BCP 47 language tag)")
+        (f"jurisdiction_name_{tag}", _text(f"Jurisdiction, name in {tag} (BCP 47 language tag)"))
         for tag in name_languages
     ]
     return [*MEASURE_COLUMNS[:at], *extra, *MEASURE_COLUMNS[at:]]
@@ -149,14 +166,24 @@ def _only(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[di
     return [{key: row.get(key, "") for key, _ in columns} for row in rows]
 
 
+def neutralise(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with a formula
+    character gets a leading apostrophe; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in columns], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_only(rows, columns))
+    writer.writerows({key: neutralise(value) for key, value in row.items()} for row in _only(rows, columns))
     return buffer.getvalue().encode("utf-8")
 
 
 def to_json(rows: list[dict[str, Any]], columns: list[tuple[str, str]], about: str) -> bytes:
     payload = {"about": about, "columns": dict(columns), "rows": _only(rows, columns)}
-    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    # allow_nan=False: strict JSON, never NaN or Infinity (which most parsers refuse).
+    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from .corpus import Corpus
+from .limits import DEFAULT_LIMITS, Limits
 from .models import Brief, SourceDocument, Taxonomy
 from .problems import ContentError, Problem
+from .safefiles import UnsafeFile, check_folder, read_text
 from .schema import validate_model
 from .validate import check_corpus
 from .yamlmap import Located, YamlError, parse, split_front_matter
@@ -27,12 +29,14 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: Path, root: Path, problems: list[Problem]) -> str | None:
+def _read(path: Path, root: Path, problems: list[Problem], limits: Limits) -> str | None:
+    """The file's text, if it is a regular UTF-8 text file inside the content folder within
+    the size limit (policybrief.safefiles); else a problem naming the file."""
     rel = _rel(path, root)
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, None, "", f"not UTF-8 text ({exc.reason})"))
+        return read_text(path, root, limits.max_file_bytes)
+    except UnsafeFile as exc:
+        problems.append(Problem(rel, None, "", str(exc)))
     except OSError as exc:
         problems.append(Problem(rel, None, "", f"cannot read: {exc.strerror}"))
     return None
@@ -46,18 +50,18 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _load_front_matter(
-    path: Path, root: Path, model: type[M], body_field: str, problems: list[Problem]
+    path: Path, root: Path, model: type[M], body_field: str, problems: list[Problem], limits: Limits
 ) -> tuple[M, Located] | None:
     rel = _rel(path, root)
-    text = _read(path, root, problems)
+    text = _read(path, root, problems, limits)
     if text is None:
         return None
     if model is SourceDocument:
         problems.extend(_review_markers(rel, text))
     try:
-        fm = split_front_matter(text)
+        fm = split_front_matter(text, limits)
     except YamlError as exc:
-        problems.append(Problem(rel, exc.line, "", exc.message))
+        problems.append(Problem(rel, exc.line, exc.field, exc.message))
         return None
     if not isinstance(fm.meta.data, dict):
         problems.append(Problem(rel, 2, "", "front matter must be a mapping of fields"))
@@ -90,10 +94,26 @@ def _review_markers(rel: str, text: str) -> list[Problem]:
     ]
 
 
-def load_corpus(root: Path, settings: ProjectSettings | None = None) -> Corpus:
+def _files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The `*.md` files of `folder` (documents/ or briefs/), which must be a folder inside
+    the content folder: a symlink to another folder would publish files from elsewhere."""
+    if not folder.exists() and not folder.is_symlink():
+        return []
+    try:
+        check_folder(folder, root)
+    except UnsafeFile as exc:
+        problems.append(Problem(_rel(folder, root), None, "", str(exc)))
+        return []
+    return sorted(folder.glob("*.md"))
+
+
+def load_corpus(
+    root: Path, settings: ProjectSettings | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Corpus:
     """Read and validate a content folder; raise ContentError listing every problem.
     `settings` are the project file's: codes are checked against its country's ISO 3166
-    list, and names against its languages."""
+    list, and names against its languages. `limits` bound what content may take
+    (policybrief.limits, docs/threat-model.md)."""
 
     problems: list[Problem] = []
     root = root.resolve()
@@ -105,32 +125,33 @@ def load_corpus(root: Path, settings: ProjectSettings | None = None) -> Corpus:
     files: list[Path] = []
     tax_path = root / "taxonomy.yaml"
     tax_rel = _rel(tax_path, root)
-    if not tax_path.is_file():
+    if not tax_path.exists() and not tax_path.is_symlink():
         problems.append(Problem(tax_rel, None, "", "taxonomy file not found"))
     else:
         files.append(tax_path)
-        text = _read(tax_path, root, problems)
+        text = _read(tax_path, root, problems, limits)
         if text is not None:
             try:
-                located = parse(text)
+                located = parse(text, limits=limits)
             except YamlError as exc:
-                problems.append(Problem(tax_rel, exc.line, "", exc.message))
+                problems.append(Problem(tax_rel, exc.line, exc.field, exc.message))
             else:
                 taxonomy = validate_model(Taxonomy, located, tax_rel, problems)
                 origins[("taxonomy", "")] = (tax_rel, located)
 
     documents: list[SourceDocument] = []
-    for path in sorted((root / "documents").glob("*.md")):
+    document_files = _files(root / "documents", root, problems)
+    for path in document_files:
         files.append(path)
-        loaded = _load_front_matter(path, root, SourceDocument, "summary", problems)
+        loaded = _load_front_matter(path, root, SourceDocument, "summary", problems, limits)
         if loaded:
             documents.append(loaded[0])
             origins[("document", loaded[0].id)] = (_rel(path, root), loaded[1])
 
     briefs: list[Brief] = []
-    for path in sorted((root / "briefs").glob("*.md")):
+    for path in _files(root / "briefs", root, problems):
         files.append(path)
-        loaded_brief = _load_front_matter(path, root, Brief, "body", problems)
+        loaded_brief = _load_front_matter(path, root, Brief, "body", problems, limits)
         if loaded_brief:
             briefs.append(loaded_brief[0])
             origins[("brief", loaded_brief[0].id)] = (_rel(path, root), loaded_brief[1])
@@ -144,10 +165,10 @@ def load_corpus(root: Path, settings: ProjectSettings | None = None) -> Corpus:
         taxonomy = taxonomy.model_copy(update={"levels": settings.level_labels()})
     national = next((j.code for j in taxonomy.jurisdictions if j.level.value == "national"), "")
     documents = [d if d.subject else d.model_copy(update={"subject": national}) for d in documents]
-    corpus = Corpus(root, taxonomy, documents, briefs, origins, files)
+    corpus = Corpus(root, taxonomy, documents, briefs, origins, files, limits)
     # When a summary failed to load, references to its ids cannot be judged: checking them
     # would bury the real error under "unknown id" reports.
-    complete = len(documents) == len(list((root / "documents").glob("*.md")))
+    complete = len(documents) == len(document_files)
     problems.extend(check_corpus(corpus, references=complete, settings=settings))
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)

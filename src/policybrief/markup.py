@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
+from .urls import allowed_href
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -111,7 +113,7 @@ def _new_md() -> markdown.Markdown:
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         return value if _STYLE_OK.match(value.strip()) else None
-    if attr == "href" and not re.match(r"^(https?:|mailto:|#)", value):
+    if attr == "href" and not allowed_href(value):
         return None
     return value
 

@@ -17,12 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .charts.kinds import KINDS as CHART_KINDS
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+TileIndex = Annotated[int, Field(ge=0, le=99)]
 # A verbatim phrase from the source: the content model allows a dozen words at most.
 Anchor = Annotated[str, Field(min_length=3, max_length=160)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Non-finite numbers ("1e309" is text to YAML 1.1, and pydantic would read it as
+    # infinity) break charts, arithmetic and JSON: refused here as well as by the YAML loader.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -79,7 +82,8 @@ class Jurisdiction(Strict):
     short: dict[str, str] = {}
     parent: str | None = None
     # Position on the tile-grid map (row, column); first-level divisions only.
-    tile: tuple[int, int] | None = None
+    # Bounded: the tile map draws a grid up to the largest row and column.
+    tile: tuple[TileIndex, TileIndex] | None = None
 
     def short_name(self, tag: str) -> str | None:
         """The short form in language `tag`, else the full name in it, else None."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .limits import DEFAULT_LIMITS, Limits
 from .project import ProjectSettings
 from .theme import Theme
 
@@ -42,6 +43,9 @@ class Options:
     #: country, languages and level labels. None (the default) reads PROJECT/policybrief.toml,
     #: or takes the defaults when the project has no such file.
     settings: ProjectSettings = field(default=None)  # type: ignore[assignment]
+    #: Resource limits on content (policybrief.limits, docs/threat-model.md): file size,
+    #: nesting, Markdown structure, views, table rows, figure bounds.
+    limits: Limits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
         if self.settings is None:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from .citations import CITATION_RE
 from .theme import Theme
+from .urls import allowed
 
 _CITE_TOKEN = "\x00cite:{}\x00"
 _CITE_TOKEN_RE = re.compile("\x00cite:([^\x00]+)\x00")
@@ -81,6 +82,8 @@ def environment(
     # Globals, not context: macros imported by partials see them too.
     env.globals["text_language"] = text_language
     env.globals["name_languages"] = list(name_languages)
+    # Content URLs are refused at load unless allowed; templates check again (test on links).
+    env.tests["allowed_url"] = allowed
     return env
 
 

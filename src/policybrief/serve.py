@@ -33,6 +33,10 @@ log = logging.getLogger("policybrief")
 
 VERSION_PATH = "/__policybrief/version"
 POLL_SECONDS = 0.5
+# Longest request target served; no page of the site has a path near this. Longer ones are
+# answered 414 before anything is looked up.
+MAX_URL = 2048
+HOST = "127.0.0.1"  # never another interface: serve shows drafts to the analyst only
 RELOAD_SCRIPT = """<script>/* policybrief serve: reload when this page is rebuilt */
 (() => {
   const url = "__VERSION_PATH__?page=" + encodeURIComponent(location.pathname);
@@ -102,7 +106,18 @@ def make_handler(site: Site) -> type[http.server.SimpleHTTPRequestHandler]:
             # Resolved at each request: the build replaces output/ by a rename.
             super().__init__(*args, directory=str(site.output), **kwargs)
 
+        def do_HEAD(self) -> None:
+            if refused(self.path) is not None:
+                self.send_error(400)
+                return
+            super().do_HEAD()
+
         def do_GET(self) -> None:
+            problem = refused(self.path)
+            if problem is not None:
+                status, reason = problem
+                self.send_error(status, reason)
+                return
             url = urllib.parse.urlsplit(self.path)
             if url.path == VERSION_PATH:
                 page = urllib.parse.parse_qs(url.query).get("page", [None])[0]
@@ -139,6 +154,48 @@ def make_handler(site: Site) -> type[http.server.SimpleHTTPRequestHandler]:
             log.debug("serve: " + format, *args)
 
     return Handler
+
+
+def refused(target: str) -> tuple[int, str] | None:
+    """(status, reason) when a request target is not a plain path inside output/.
+
+    SimpleHTTPRequestHandler already drops `..` segments; this refuses, before any file
+    system call, what it would pass on or choke on: targets that are too long, NUL bytes
+    (os functions raise ValueError on them), `..` in any spelling (`%2e%2e`, `%2f`,
+    backslashes), empty segments (`//`) and absolute URLs."""
+    if len(target) > MAX_URL:
+        return 414, "URI too long"
+    if not target.startswith("/") or target.startswith("//"):
+        return 400, "Bad request target"
+    path = urllib.parse.urlsplit(target).path
+    try:
+        decoded = urllib.parse.unquote(path, errors="strict")
+        decoded = urllib.parse.unquote(decoded, errors="strict")  # and double encoding
+    except UnicodeDecodeError:
+        return 400, "Bad characters in path"
+    if any(c in decoded for c in "\0\\") or any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+        return 400, "Bad characters in path"
+    segments = decoded.split("/")[1:]
+    if any(seg in ("..", ".") for seg in segments) or "" in segments[:-1]:
+        return 404, "Not found"
+    return None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    # Loopback only: the site is for the analyst's own browser.
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that disconnects mid-response is not an error worth a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            log.debug("serve: client %s went away (%s)", client_address, exc.__class__.__name__)
+            return
+        log.error("serve: request from %s failed: %s: %s", client_address, type(exc).__name__, exc)
+        log.debug("traceback", exc_info=True)
 
 
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
@@ -203,8 +260,7 @@ def serve(
     options.output.mkdir(parents=True, exist_ok=True)
     # Bind first: a port in use is reported at once, not after a cold build. Requests wait
     # in the listen queue until the first build is done and the server thread starts.
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site))
-    server.daemon_threads = True
+    server = _Server((HOST, port), make_handler(site))
     try:
         rebuild(options)
         _warm_up(options)
@@ -244,4 +300,4 @@ def serve(
         log.info("Stopped serving.")
 
 
-__all__ = ["RELOAD_SCRIPT", "VERSION_PATH", "serve"]
+__all__ = ["HOST", "MAX_URL", "RELOAD_SCRIPT", "VERSION_PATH", "refused", "serve"]

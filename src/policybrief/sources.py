@@ -8,15 +8,17 @@ prose must be one of its recorded (and therefore anchored) quantities.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import file_sha
 from .citations import figures
 from .corpus import Corpus
+from .limits import DEFAULT_LIMITS, Limits
 from .models import Evidence, Quantity, SourceDocument
 from .problems import Problem, field_path
+from .safefiles import UnsafeFile, plain_name, read_bytes
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -63,7 +65,25 @@ def quantities_of(doc: SourceDocument) -> list[Quantity]:
     return [q for m in doc.measures for q in m.quantities] + list(doc.quantities)
 
 
-def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
+def _source_bytes(folder: Path, name: str, limits: Limits) -> tuple[bytes, str | None]:
+    """The source file's bytes, or why it is not read: a source file is a plain name of a
+    regular file inside the sources folder (policybrief.safefiles), never a path that
+    would let a summary make the check read, hash and answer guesses about any file."""
+    why = plain_name(name)
+    if why is not None:
+        return b"", f"source file name '{name}' {why}"
+    path = folder / name
+    if not path.exists() and not path.is_symlink():
+        return b"", f"source file '{name}' not found in {folder}"
+    try:
+        return read_bytes(path, folder, limits.max_source_bytes), None
+    except UnsafeFile as exc:
+        return b"", f"source file '{name}' {exc}"
+    except OSError as exc:
+        return b"", f"source file '{name}' cannot be read ({exc.strerror})"
+
+
+def verify_sources(corpus: Corpus, sources_dir: Path, limits: Limits = DEFAULT_LIMITS) -> SourceReport:
     report = SourceReport()
     for doc in corpus.documents:
         rel, located = corpus.origins[("document", doc.id)]
@@ -71,19 +91,12 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
         report.coverage.append(cov)
         evidence = list(evidence_of(doc))
         cov.anchors = len(evidence)
-        path = sources_dir / doc.source.file
         text: str | None = None
-        if not path.is_file():
+        data, problem = _source_bytes(sources_dir, doc.source.file, limits)
+        if problem is not None:
             cov.source_status = "missing"
-            report.problems.append(
-                Problem(
-                    rel,
-                    located.line_of(("source", "file")),
-                    "source.file",
-                    f"source file '{doc.source.file}' not found in {sources_dir}",
-                )
-            )
-        elif file_sha(path) != doc.source.sha256:
+            report.problems.append(Problem(rel, located.line_of(("source", "file")), "source.file", problem))
+        elif (digest := hashlib.sha256(data).hexdigest()) != doc.source.sha256:
             cov.source_status = "changed"
             report.problems.append(
                 Problem(
@@ -91,11 +104,23 @@ def verify_sources(corpus: Corpus, sources_dir: Path) -> SourceReport:
                     located.line_of(("source", "sha256")),
                     "source.sha256",
                     f"source file '{doc.source.file}' has changed since it was summarised "
-                    f"(SHA-256 is now {file_sha(path)}): re-read it and update the summary",
+                    f"(SHA-256 is now {digest}): re-read it and update the summary",
                 )
             )
         else:
-            text = normalise(path.read_text(encoding="utf-8"))
+            try:
+                text = normalise(data.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                cov.source_status = "missing"
+                report.problems.append(
+                    Problem(
+                        rel,
+                        located.line_of(("source", "file")),
+                        "source.file",
+                        f"source file '{doc.source.file}' is not UTF-8 text (byte {exc.start:,} "
+                        "cannot be decoded): convert it to UTF-8 text",
+                    )
+                )
 
         found_anchors: set[str] = set()
         if text is not None:

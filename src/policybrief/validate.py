@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .citations import CITATION_RE, numbers_without_citation
+from .guard import check_limits
 from .models import Level, Quantity
 from .problems import Problem, field_path
 
@@ -58,6 +59,7 @@ def check_corpus(
     problems.extend(_check_documents(corpus, ids, references))
     problems.extend(_check_briefs(corpus, ids, references))
     problems.extend(_check_markdown(corpus))
+    problems.extend(check_limits(corpus, references))
     return problems
 
 
@@ -65,6 +67,7 @@ def _check_markdown(corpus: Corpus) -> Iterator[Problem]:
     """Render every Markdown body once now, so a broken table stops the build before output."""
     from .markup import MarkupError, render_markdown
     from .models import VIEW_NAMES
+    from .textlimits import markdown_hazard
 
     known_views = set(VIEW_NAMES)
     items = [("document", d.id, "summary", d.summary) for d in corpus.documents]
@@ -72,6 +75,8 @@ def _check_markdown(corpus: Corpus) -> Iterator[Problem]:
     for kind, key, field, text in items:
         rel, located = corpus.origins[(kind, key)]
         start = located.line_of((field,))
+        if markdown_hazard(text, corpus.limits, body=True) is not None:
+            continue  # reported by guard.check_limits; converting it could take minutes
         try:
             render_markdown(text)
         except MarkupError as exc:

@@ -24,8 +24,10 @@ MAX_HEIGHT_CM = 22.0
 
 
 def plain(text: str) -> str:
-    """Text for matplotlib: a '$' would otherwise start mathtext (US$ amounts)."""
-    return text.replace("$", r"\$")
+    """Text for matplotlib, drawn as written. Mathtext is off for every chart
+    (chartstyle.rc_params sets text.parse_math False), so a '$' (US$ amounts, or anything in a
+    name) needs no escape here: an escape would be drawn as a visible backslash."""
+    return text
 
 
 _ID_RE = re.compile(r'(\bid=")([^"]+)(")')

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..options import Options
+from ..terminal import safe
 from . import DraftError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -36,11 +37,11 @@ def run_draft(args: argparse.Namespace, options: Options) -> int:
             backend = Backend.from_environment(allow_remote=args.allow_remote_llm)
         result = draft_file(args.source, options.content, sources, args.id, backend)
     except DraftError as exc:
-        print(f"{exc}", file=sys.stderr)
+        print(safe(exc), file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return EXIT_FAILED
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(safe(f"warning: {warning}"), file=sys.stderr)
     p = result.proposal
     stored = "already there" if result.source_reused else "stored"
     if not args.quiet:
@@ -67,11 +68,11 @@ def _evaluate(content: Path, sources: Path) -> int:
         total, per_doc, skipped = evaluate_corpus(content, sources)
     except ContentError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(safe(problem), file=sys.stderr)
         print("--evaluate needs reviewed summaries that pass `check`.", file=sys.stderr)
         return EXIT_FAILED
     for line in skipped:
-        print(f"skipped: {line}", file=sys.stderr)
+        print(safe(f"skipped: {line}"), file=sys.stderr)
     for score in per_doc:
         print(score.line())
         for missed in score.missed:

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,13 +25,13 @@ from ..cache import (
     Cache,
     code_version,
     content_files,
-    file_sha,
     fonts_fingerprint,
     key_of,
     sha256,
     template_sha,
 )
 from ..options import Options
+from ..safefiles import fingerprint as file_fingerprint
 from .entry import INDEX, ProductEntry
 from .plan import source_date_epoch
 
@@ -53,10 +55,15 @@ class Inputs:
 
     @classmethod
     def scan(cls, options: Options) -> Inputs:
+        # Each file hashed only if the loader would read it (policybrief.safefiles): a FIFO,
+        # a symlink out or a sparse 2 GB file is described from lstat, not read, and still
+        # changes the fingerprint so that the loader reports it.
         content = {
-            p.relative_to(options.content).as_posix(): file_sha(p)
+            p.relative_to(options.content).as_posix(): file_fingerprint(
+                p, options.content, options.limits.max_file_bytes
+            )
             for p in content_files(options.content)
-            if p.is_file()
+            if os.path.lexists(p)
         }
         templates = options.theme.hashes()
         assets = {k.removeprefix("assets/"): v for k, v in templates.items() if k.startswith("assets/")}
@@ -88,6 +95,8 @@ def settings(options: Options) -> dict[str, Any]:
         # The project file: identity, country, languages, level labels.
         "project_settings": options.settings.model_dump(mode="json"),
         "epoch": source_date_epoch(options),
+        # Content that passes under one set of limits may fail under another.
+        "limits": dataclasses.asdict(options.limits),
     }
 
 

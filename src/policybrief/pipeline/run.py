@@ -73,7 +73,7 @@ def _build_changed(
     from .workers import Task, render
 
     log.info("Loading content from %s", options.content, extra={"phase": "loading"})
-    corpus = load_corpus(options.content, options.settings)
+    corpus = load_corpus(options.content, options.settings, options.limits)
     if Inputs.scan(options).fingerprint != inputs.fingerprint:
         return None  # a file changed while it was read: start again
     products = plan(corpus, options)
