@@ -48,6 +48,10 @@ class ViewRenderer:
 
     def render(self, name: str) -> str:
         self.placed.append(name)
+        if name == "limits":
+            return self.env.get_template("partials/view-limits.html").render(
+                limits=analyse.evidence_limits(self.selection), medium=self.medium
+            )
         if name in self.charts:
             number = sum(1 for v in self.placed if v in self.charts)
             return self.env.get_template("partials/figure.html").render(
