@@ -782,7 +782,7 @@ def evidence_limits(sel: Selection) -> tuple[str, ...]:
         dates = f"They were published {span}; " + (
             f"{inferred} of the {len(docs)} publication dates are inferred from the text, not stated."
             if inferred
-            else "every publication date is stated in its source."
+            else "each publication date is stated in its source."
         )
     out = [
         f"This brief's selection rests on {_count(len(docs), 'source document', 'source documents')}: {kind_text}.",
@@ -813,7 +813,7 @@ def evidence_limits(sel: Selection) -> tuple[str, ...]:
     if sel.proposals:
         verb = "is" if len(sel.proposals) == 1 else "are"
         out.append(
-            f"{_count(len(sel.proposals), 'proposal', 'proposals')} by commentators {verb} listed apart "
-            "and counted as no government's measure."
+            f"{_count(len(sel.proposals), 'proposal', 'proposals')} by commentators {verb} listed apart, "
+            "not counted as government measures."
         )
     return tuple(out)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from .agreement import judge
 from .cache import file_sha
-from .figures import find_figures, ordinals
 from .corpus import Corpus
+from .figures import find_figures, ordinals
 from .models import Evidence, NoteKind, Quantity, SourceDocument
 from .problems import Problem, field_path
 
