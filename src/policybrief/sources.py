@@ -19,6 +19,7 @@ from pathlib import Path
 from .agreement import judge
 from .cache import file_sha
 from .corpus import Corpus
+from .draft.numbers import chinese_figures, is_chinese
 from .figures import find_figures, ordinals
 from .models import Evidence, NoteKind, Quantity, SourceDocument
 from .problems import Problem, field_path
@@ -164,6 +165,14 @@ def _states(text: str, qty: Quantity) -> bool:
     """Whether `text` writes the value of `qty` (its qualifier may stand outside the anchor)."""
     if qty.unit == "rank" and not isinstance(qty.value, tuple):
         return int(qty.value) in ordinals(text)
+    if is_chinese(text):
+        # Chinese figures keep 万 and 亿 in the unit as printed ("1 万家"), as the draft reads them.
+        want = qty.value if isinstance(qty.value, tuple) else (qty.value, qty.value)
+        for fig in chinese_figures(text):
+            got = fig.value if isinstance(fig.value, tuple) else (fig.value, fig.value)
+            if tuple(map(float, got)) == tuple(map(float, want)):
+                return True
+        return False
     if qty.amounts() == (1.0, 1.0) and re.search(r"\b(?:one|a single)\b", text, re.I):
         return True  # "one" is no figure in prose (an article), but states 1 in an anchor
     return any(
