@@ -215,7 +215,7 @@ def _names(expr: Expression, selection: Selection) -> list[str]:
     if expr.what == "documents":
         return [d.title for d in _items(expr, selection)]  # type: ignore[attr-defined]
     codes = set(_items(expr, selection))
-    names = {m.jurisdiction.code: m.jurisdiction.name_en for m in selection.measures}
+    names = {m.jurisdiction.code: m.jurisdiction.name for m in selection.measures}
     return [names[code] for code in codes]
 
 

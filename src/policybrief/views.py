@@ -46,7 +46,7 @@ def filter_note(selection: Any) -> str:
     if f.levels:
         parts.append("the " + _or([lvl.value for lvl in f.levels]) + " level")
     if f.jurisdictions:
-        names = {j.code: j.name_en for j in tax.jurisdictions}
+        names = {j.code: j.name for j in tax.jurisdictions}
         parts.append(_or([names.get(c, c) for c in f.jurisdictions]))
     if not parts:
         return ""
