@@ -17,7 +17,7 @@ import pytest
 
 import synthetic
 from conftest import FIXTURES, ROOT
-from policybrief.analyse import GAP_CAVEAT, Selection, evidence_limits, select
+from policybrief.analyse import Selection, evidence_limits, gap_caveat, select
 from policybrief.charts import KINDS, render_charts
 from policybrief.load import Corpus, load_corpus
 from policybrief.models import Filters, Level
@@ -74,7 +74,7 @@ def generated(corpus: Corpus, sel: Selection) -> Iterator[tuple[str, str]]:
         yield f"{chart.id} alt", chart.alt
     for sentence in evidence_limits(sel):
         yield "limits", sentence
-    yield "gap caveat", GAP_CAVEAT
+    yield "gap caveat", gap_caveat(corpus.taxonomy)
     note = filter_note(sel)
     if note:
         yield "filter note", note
