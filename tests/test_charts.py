@@ -277,8 +277,9 @@ def test_heatmap_alt_and_caption_state_values(base) -> None:
     assert "Shandong: Digital transformation 1, Industrial chains and clusters 2" in chart.alt
     assert "National: Digital transformation 1, Intelligent manufacturing 2" in chart.alt
     assert "10 measures" in chart.alt
-    assert "only national measures cover standards" in chart.caption
-    assert chart.caption.startswith("Provincial-level measures concentrate on")
+    # Scoped to what the chart saw (issue 11): never "only national measures cover X" bare.
+    assert "; only national measures cover standards;" in chart.caption
+    assert chart.caption.startswith("In this brief's selection, provincial-level measures concentrate on")
     assert chart.data_summary.columns[:3] == ("Theme", "National", "Hunan")
 
 
@@ -287,10 +288,11 @@ def test_timeline_alt_and_caption(base) -> None:
     assert "Provincial, Shandong: Shandong manufacturing action plan, 2023–2025" in chart.alt
     assert "2024–2026 (inferred)" in chart.alt
     assert "from 2021, open-ended" in chart.alt
+    # An order of the reports, not a claim that one level acted before another (issue 11).
     assert chart.caption == (
-        "National plans and programmes date from 2020, before any provincial or local plan "
-        "(from 2021); 3 of 3 provincial plans run 2023–2025; the one municipal plan runs from "
-        "2021. 1 plan is open-ended and 1 period is inferred."
+        "In these reports the national plans and programmes start from 2020, the provincial "
+        "and local ones from 2021; 3 of the 3 provincial plans shown run 2023–2025; the one "
+        "municipal plan shown runs from 2021. 1 plan is open-ended and 1 period is inferred."
     )
 
 
@@ -309,8 +311,10 @@ def test_tilemap_alt_caption_and_zero_tiles(base) -> None:
     chart = base["tilemap"]
     assert "Shandong 2, Hunan 1, Jiangxi 1, Shanghai 1, Tianjin 1, Zhejiang 1" in chart.alt
     assert "The other 28: none reported" in chart.alt
-    assert chart.caption.startswith("6 of 34 provincial-level divisions report measures")
-    assert "led by Shandong (2)" in chart.caption
+    assert chart.caption.startswith(
+        "In these documents, measures are reported for 6 of 34 provincial-level divisions"
+    )
+    assert "most for Shandong (2); for the other 28, none is reported here" in chart.caption
     assert len(chart.data_summary.rows) == 34
     assert ">none reported</text>" in chart.svg
     # zero tiles (and their legend key): white, dashed grey edge; the other six are shaded
@@ -353,7 +357,7 @@ def test_quantities_keep_whole_groups_largest_first() -> None:
         f"For room, the chart shows 40 of {total} figures (whole groups, largest first: 3 of 4); "
         f"the figures data file (see Data) lists all {total}."
     ) in chart.caption
-    assert chart.alt.startswith(f"Dot chart of 40 of {total} reported figures")
+    assert chart.alt.startswith(f"Dot chart of 40 of {total} figures reported in these documents")
     assert "Not shown, for room: 15 figures in 1 group (gamma units)" in chart.alt
     assert not [text for _, text in _texts(chart.svg) if "gamma" in text]
     assert [text for _, text in _texts(chart.svg) if "delta units" in text]
@@ -379,7 +383,7 @@ def test_quantities_at_the_cap_are_not_cut() -> None:
     chart = _many_figures({"a units": 30, "b units": 10})[0]["quantities"]
     assert len(chart.data_summary.rows) == 40
     assert "For room" not in chart.caption and "Not shown" not in chart.alt
-    assert chart.alt.startswith("Dot chart of 40 reported figures")
+    assert chart.alt.startswith("Dot chart of 40 figures reported in these documents")
 
 
 # --------------------------------------------------------------------------- open to new content

@@ -94,7 +94,8 @@ def test_figure_without_citation_in_brief(content: Path) -> None:
     edit(path, "Only the centre reports a pilot [@fixture-alpha].", "Only the centre reports 3 pilots.")
     line = line_of(path, "reports 3 pilots")
     assert problems(content) == [
-        f"content/{BRIEF}:{line}: body: the number '3' cites no source: add [@id] in the same sentence"
+        f"content/{BRIEF}:{line}: body: the figure '3' cites no source: cite the quantity it states "
+        "([@id] in the same sentence), or compute it ([=count …], [=value id])"
     ]
 
 

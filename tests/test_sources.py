@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SEEDS, edit, line_of, needs_seeds
 from policybrief.cli import main
 from policybrief.load import load_corpus
+from policybrief.problems import ContentError
 from policybrief.sources import verify_sources
 
 
@@ -31,12 +32,12 @@ def test_fixture_anchors_all_found(content: Path, sources: Path) -> None:
 
 def test_anchor_not_found_names_file_and_line(content: Path, sources: Path) -> None:
     path = content / "documents" / "fixture-alpha.md"
-    edit(path, 'anchor: "select 50 smart factories"', 'anchor: "select 60 smart factories"')
+    edit(path, 'anchor: "select 50 smart factories"', 'anchor: "select 50 smart plants"')
     report = verify_sources(load_corpus(content), sources)
-    line = line_of(path, "select 60 smart factories")
+    line = line_of(path, "select 50 smart plants")
     assert [str(p) for p in report.problems] == [
         f"content/documents/fixture-alpha.md:{line}: measures[0].quantities[0].evidence.anchor: "
-        'anchor not found in fixture-alpha.txt: "select 60 smart factories"'
+        'anchor not found in fixture-alpha.txt: "select 50 smart plants"'
     ]
 
 
@@ -56,11 +57,15 @@ def test_missing_source_file(content: Path, sources: Path) -> None:
     assert "not found" in problem.message
 
 
-def test_figure_in_summary_must_be_recorded(content: Path, sources: Path) -> None:
-    edit(content / "documents" / "fixture-alpha.md", "up 15%.", "up 15% across 7 plants.")
-    [problem] = verify_sources(load_corpus(content), sources).problems
-    assert problem.field == "summary"
-    assert "the figure '7' is not a recorded quantity" in problem.message
+def test_figure_in_summary_must_be_recorded(content: Path) -> None:
+    # Checked with the content (no source file needed), so `check` without --sources refuses it.
+    path = content / "documents" / "fixture-alpha.md"
+    edit(path, "up 15%.", "up 15% across 7 plants.")
+    with pytest.raises(ContentError) as info:
+        load_corpus(content)
+    [problem] = info.value.problems
+    assert (problem.field, problem.line) == ("summary", line_of(path, "across 7 plants"))
+    assert "the figure '7' (7) is not a recorded quantity" in problem.message
 
 
 def test_check_command_prints_coverage(

@@ -567,8 +567,16 @@ def _norm_counts(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def charted(q: QuantityRef) -> bool:
+    """Whether a figure belongs on the figures chart: money (amounts in a currency) and a
+    plan's own make-up (its number of measures or batches) are not set on one axis beside
+    counts of factories and firms; the targets table and the data files list them."""
+    return q.quantity.currency is None and q.kind is not QuantityKind.make_up
+
+
 def quantity_groups(sel: Compared) -> tuple[QuantityGroup, ...]:
-    """Quantities grouped by what they count and their unit.
+    """Quantities grouped by what they count and their unit (money and make-up left out,
+    see `charted`).
 
     Groups follow their first figure's jurisdiction in taxonomy order (national first), so
     the centre's figures lead; groups holding only single-firm anecdotes come last; then
@@ -577,6 +585,8 @@ def quantity_groups(sel: Compared) -> tuple[QuantityGroup, ...]:
     ranks = _Ranks(sel.taxonomy)
     grouped: dict[tuple[str, str], list[QuantityRef]] = defaultdict(list)
     for q in sel.quantities:  # already in deterministic order
+        if not charted(q):
+            continue
         grouped[(_norm_counts(q.quantity.counts), q.quantity.unit.strip())].append(q)
 
     def key(item: tuple[tuple[str, str], list[QuantityRef]]) -> tuple[object, ...]:
@@ -725,3 +735,85 @@ def alignment(sel: Selection) -> Alignment:
 def kind_counts(sel: Selection) -> Counter[QuantityKind]:
     """How many figures of each kind the selection holds."""
     return Counter(q.kind for q in sel.quantities)
+
+
+# --------------------------------------------------------------------------- limits
+
+_KIND_NOUNS = {
+    "news-report": ("news report", "news reports"),
+    "commentary": ("commentary", "commentaries"),
+    "feature": ("feature article", "feature articles"),
+    "policy-text": ("policy text", "policy texts"),
+}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def evidence_limits(sel: Selection) -> tuple[str, ...]:
+    """The limits of the evidence a brief's selection rests on, as short sentences: how many
+    sources of which kinds, their date range, how many dates were inferred, and where one
+    source supplies most of a level's measures. Every sentence is scoped to the selection."""
+    docs = sel.documents
+    if not docs:
+        return ("This brief's selection holds no source document.",)
+    kinds = Counter(d.kind.value for d in docs)
+    kind_text = _and(
+        [
+            _count(n, *_KIND_NOUNS.get(k, (k, k + "s")))
+            for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+    )
+    years = sorted(d.published.date.year for d in docs)
+    inferred = sum(1 for d in docs if d.published.basis == "inferred")
+    if len(docs) == 1:
+        dates = f"It was published in {years[0]}; " + (
+            "its publication date is inferred from the text, not stated."
+            if inferred
+            else "its publication date is stated in it."
+        )
+    else:
+        span = f"in {years[0]}" if years[0] == years[-1] else f"from {years[0]} to {years[-1]}"
+        dates = f"They were published {span}; " + (
+            f"{inferred} of the {len(docs)} publication dates are inferred from the text, not stated."
+            if inferred
+            else "each publication date is stated in its source."
+        )
+    out = [
+        f"This brief's selection rests on {_count(len(docs), 'source document', 'source documents')}: {kind_text}.",
+        dates,
+    ]
+    by_level: dict[Level, list[MeasureRef]] = defaultdict(list)
+    for m in sel.measures:
+        by_level[m.level].append(m)
+    level_counts = [
+        _count(len(by_level[lvl]), f"{lvl.value} measure", f"{lvl.value} measures")
+        for lvl in LEVEL_ORDER
+        if by_level[lvl]
+    ]
+    if level_counts:
+        out.append(f"{'It reports' if len(docs) == 1 else 'They report'} {_and(level_counts)}.")
+    for lvl in LEVEL_ORDER:
+        refs = by_level[lvl]
+        if len(refs) < 3 or len(docs) < 2:
+            continue
+        top, n = Counter(m.document.id for m in refs).most_common(1)[0]
+        if n * 2 > len(refs):
+            doc = next(d for d in docs if d.id == top)
+            kind = _KIND_NOUNS.get(doc.kind.value, (doc.kind.value, ""))[0]
+            out.append(
+                f"{n} of the {len(refs)} {lvl.value} measures come from one source, a {kind} "
+                f"(“{shorten(doc.title, 60)}”): what it leaves out is missing here too."
+            )
+    if sel.proposals:
+        verb = "is" if len(sel.proposals) == 1 else "are"
+        out.append(
+            f"{_count(len(sel.proposals), 'proposal', 'proposals')} by commentators {verb} listed apart, "
+            "not counted as government measures."
+        )
+    return tuple(out)

@@ -1,8 +1,8 @@
 """Citation markers in editorial text: `[@id]` or `[@id; other-id]`.
 
 An id names a source document, a measure or a quantity; the renderer turns each marker into
-a numbered reference to the sources annex. The validator uses `numbers_without_citation` so
-that no figure in a brief's own prose goes out without its source.
+a numbered reference to the sources annex. `sentences` splits prose the way the checks read
+it: a figure and the citation that vouches for it stand in one sentence.
 """
 
 from __future__ import annotations
@@ -12,62 +12,39 @@ from collections.abc import Iterator
 
 CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@?[a-z0-9][a-z0-9-]*)*)\]")
 
-# A figure: digits with separators, optionally a percent sign. Years (1949-2100 written as
-# four bare digits) are dates, not figures, and ordered-list markers are layout.
-# Tokens such as "5G", "6th" or "B2B" are names, not figures.
-_NUMBER_RE = re.compile(r"(?<![\w@/#-])\d[\d,]*(?:\.\d+)?(?:%|(?!\w))")
-_YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d|2100)$")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“(*])|\n\s*\n|\n(?=\s*[-*+]\s|\s*\d+\.\s|#)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“(*\[])|\n\s*\n|\n(?=\s*[-*+]\s|\s*\d+\.\s|#)")
 _LIST_MARKER = re.compile(r"^\s*\d+\.\s", re.M)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-# Markdown heading lines, attribute lists, link targets and calendar days ("15 September",
-# "Sept. 15") carry no figures of substance.
-_IGNORED = re.compile(
-    r"\{[:#.][^}]*\}|\]\([^)]*\)|^#+ .*$"
-    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b",
-    re.M,
-)
+
+
+# A computed quantity value (policybrief.computed) cites its quantity when expanded.
+_COMPUTED_CITE_RE = re.compile(r"\[=(?:value|number)\s+([a-z0-9][a-z0-9-]*)\s*\]", re.I)
 
 
 def cited_ids(text: str) -> list[str]:
-    out: list[str] = []
+    """Every id `text` cites, in order: `[@id]` markers and computed quantity values."""
+    found: list[tuple[int, str]] = []
     for match in CITATION_RE.finditer(text):
-        out.extend(part.strip().lstrip("@") for part in match.group(1).split(";"))
-    return out
+        found.extend((match.start(), part.strip().lstrip("@")) for part in match.group(1).split(";"))
+    found.extend((m.start(), m.group(1)) for m in _COMPUTED_CITE_RE.finditer(text))
+    return [ident for _, ident in sorted(found, key=lambda item: item[0])]
 
 
-def figures(text: str) -> Iterator[tuple[str, int]]:
-    """Every figure in `text` (not years, list markers, citations or link targets)."""
-    masked = _mask(text)
-    for number in _NUMBER_RE.finditer(masked):
-        token = number.group(0).rstrip(",.")
-        if _YEAR_RE.match(token) or _is_period(masked, number):
-            continue
-        yield token, number.start()
-
-
-def _mask(text: str) -> str:
-    """Blank out what carries no figures, keeping offsets."""
-    for pattern in (CITATION_RE, _IGNORED, _LIST_MARKER):
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    return text
-
-
-def numbers_without_citation(text: str) -> Iterator[tuple[str, int]]:
-    """Yield (figure, offset): the first figure of each sentence that carries no citation."""
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) for each sentence of `text`; list items and paragraphs end one."""
     split_text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     start = 0
     for match in [*_SENTENCE_END.finditer(split_text), None]:
         end = match.start() if match else len(text)
-        sentence = text[start:end]
-        if not CITATION_RE.search(sentence):
-            for number, offset in figures(sentence):
-                yield number, start + offset
-                break  # one report per sentence is enough to find it
+        yield start, text[start:end]
         start = match.end() if match else len(text)
 
 
-def _is_period(text: str, number: re.Match[str]) -> bool:
-    """'2023-2025' and '2023–2025' are periods made of years."""
-    around = text[max(0, number.start() - 5) : number.end() + 5]
-    return bool(re.search(r"(19|20)\d\d[-–](19|20)\d\d", around))
+def numbers_without_citation(text: str) -> Iterator[tuple[str, int]]:
+    """Yield (figure, offset): the first figure of each sentence that carries no citation."""
+    from .figures import find_figures
+
+    for start, sentence in sentences(text):
+        if not CITATION_RE.search(sentence):
+            for fig in find_figures(sentence):
+                yield fig.text, start + fig.start
+                break  # one report per sentence is enough to find it

@@ -225,6 +225,14 @@ class QuantityKind(StrEnum):
     result = "result"
     baseline = "baseline"
     anecdote = "anecdote"
+    # A count that describes a plan or programme itself (26 measures, 10 actions, two
+    # batches): neither a goal nor an outcome, so never set beside targets and results.
+    make_up = "make-up"
+
+
+# Scale words that sources write after a number ("10 million yuan"); the value keeps the
+# number as written and `scale` says what it multiplies by.
+SCALE_FACTORS: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 class Period(Strict):
@@ -260,6 +268,13 @@ class Quantity(Strict):
     counts: str  # what is counted, in the analyst's words: "pilot regions", "energy use"
     kind: QuantityKind
     approx: Literal["over", "nearly", "about", "at least"] | None = None
+    # "10 million yuan": value 10, scale million, unit yuan, currency CNY.
+    scale: Literal["thousand", "million", "billion", "trillion"] | None = None
+    # Money: the ISO 4217 code of the currency the source states (CNY, USD); the unit then
+    # names it as a reader would ("yuan", "US dollars").
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    # The id of the quantity this one converts (the source's own conversion, as it states it).
+    converts: str | None = None
     jurisdiction: str | None = None  # defaults to the measure's (or the document's subject)
     period: Period | None = None
     enterprise: str | None = None  # actor id, for anecdotes about one firm
@@ -279,7 +294,17 @@ class Quantity(Strict):
             raise ValueError("an anecdote quantity names its enterprise (actor id)")
         return self
 
-    def display_value(self) -> str:
+    @field_validator("unit")
+    @classmethod
+    def _no_scale_in_unit(cls, v: str) -> str:
+        first = v.split(" ", 1)[0].lower()
+        if first in SCALE_FACTORS:
+            raise ValueError(f"write the scale apart: 'scale: {first}' and the unit without it")
+        return v
+
+    def display_number(self) -> str:
+        """The figure with its qualifier and scale, without the unit: "over 10 million"."""
+
         def fmt(x: float) -> str:
             return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
@@ -288,15 +313,26 @@ class Quantity(Strict):
         else:
             number = fmt(self.value)
         prefix = f"{self.approx} " if self.approx else ""
-        unit = self.unit
-        if unit == "%":
+        if self.unit == "%":
             return f"{prefix}{number}%"
-        if unit == "rank" and not isinstance(self.value, tuple):
+        if self.unit == "rank" and not isinstance(self.value, tuple):
             return f"{prefix}{_ordinal(int(self.value))}"
-        return f"{prefix}{number} {unit}"
+        return f"{prefix}{number}" + (f" {self.scale}" if self.scale else "")
+
+    def display_value(self) -> str:
+        number = self.display_number()
+        if self.unit in ("%", "rank"):
+            return number
+        return f"{number} {self.unit}"
 
     def magnitude(self) -> float:
         return self.value[1] if isinstance(self.value, tuple) else self.value
+
+    def amounts(self) -> tuple[float, float]:
+        """(low, high) with the scale applied: 10 million is 10,000,000."""
+        factor = SCALE_FACTORS[self.scale] if self.scale else 1.0
+        low, high = self.value if isinstance(self.value, tuple) else (self.value, self.value)
+        return low * factor, high * factor
 
 
 def _ordinal(n: int) -> str:
@@ -416,7 +452,7 @@ class SourceDocument(Strict):
 
 # Comparison views a brief can show (docs/briefs.md): tables and charts.
 # The chart kinds come from their registry, so that a new kind is listed in one place.
-ViewName = Literal["matrix", *CHART_KINDS, "targets", "alignment", "measures"]  # type: ignore[valid-type]
+ViewName = Literal["matrix", *CHART_KINDS, "targets", "alignment", "measures", "limits"]  # type: ignore[valid-type]
 VIEW_NAMES: tuple[str, ...] = get_args(ViewName)
 
 

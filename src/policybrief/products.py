@@ -145,6 +145,8 @@ def render_product(
     env = environment(options.theme, *_languages(options))
     env.globals["levels"] = dict(corpus.taxonomy.levels)
     selection = select(corpus, brief.covers)
+    # Computed values are expanded once, here, so the web page and the PDF say the same.
+    brief = expand_brief(corpus, brief, selection)
     prefix = f"briefs/{brief.id}/"
 
     # Charts first: they are files of their own, referenced by the page.
@@ -195,7 +197,11 @@ def render_product(
         body = render_markdown(brief.body, shift_headings=_shift(brief))
         body_html = citations.tokens_in_markdown_html(body.html)
         body_html = VIEW_RE.sub(lambda m, views=views: views.render(m.group(1)), body_html)
-        unplaced = [views.render(v) for v in brief.views if v not in views.placed]
+        unplaced = [views.render(v) for v in brief.views if v not in views.placed and v != "limits"]
+        # Every comparative brief carries the limits box: where its body places it, or at
+        # the head of "About this brief".
+        wants_limits = brief.kind is BriefKind.comparative or "limits" in brief.views
+        limits_box = views.render("limits") if wants_limits and "limits" not in views.placed else ""
         key_messages = [
             Markup(citations.tokens_in_markdown_html(_plain(render_markdown(km).html)))
             + (
@@ -234,6 +240,7 @@ def render_product(
             "measure_count": len(selection.measures),
             "quantity_count": len(selection.quantities),
             "method_text": _method_text(brief, selection),
+            "limits_box": Markup(limits_box),
             "caveat": caveat(corpus.taxonomy),
             "endnotes": NOTES_PLACEHOLDER,
             "downloads": downloads,
@@ -265,6 +272,18 @@ def render_product(
 def _languages(options: Options) -> tuple[str, list[str]]:
     languages = options.settings.languages
     return languages.text, list(languages.names)
+
+
+def expand_brief(corpus: Corpus, brief: Brief, selection: Any) -> Brief:
+    """The brief with its computed values (`[=…]`) replaced by what the data says."""
+    from .computed import expand
+
+    return brief.model_copy(
+        update={
+            "key_messages": [expand(km, corpus, selection) for km in brief.key_messages],
+            "body": expand(brief.body, corpus, selection),
+        }
+    )
 
 
 def _shift(brief: Brief) -> int:

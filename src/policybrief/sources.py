@@ -2,21 +2,27 @@
 
 No policy tracker checks that a recorded figure is really in the cited source; this does.
 Each summary names its source file and the SHA-256 the analyst read. An anchor must occur in
-that file, verbatim up to white space and typographic quotes. Every figure in a summary's
-prose must be one of its recorded (and therefore anchored) quantities.
+that file, verbatim up to white space and typographic quotes, and a quantity's anchor must
+contain its value as the source writes it (digits, number words, scale words, percentages;
+a damaged anchor only through a reading that an extraction note records). That every
+figure in a summary's prose is a recorded quantity is checked with the content
+(policybrief.validate), since it needs no source file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .citations import figures
+from .agreement import judge
 from .corpus import Corpus
+from .draft.numbers import chinese_figures, is_chinese
+from .figures import find_figures, ordinals
 from .limits import DEFAULT_LIMITS, Limits
-from .models import Evidence, Quantity, SourceDocument
+from .models import Evidence, NoteKind, Quantity, SourceDocument
 from .problems import Problem, field_path
 from .safefiles import UnsafeFile, plain_name, read_bytes
 
@@ -139,42 +145,70 @@ def verify_sources(corpus: Corpus, sources_dir: Path, limits: Limits = DEFAULT_L
                     )
 
         quantities = quantities_of(doc)
-        recorded = {_canonical(v) for q in quantities for v in _values(q)}
-        prose_numbers = []
-        for loc, prose in [(("summary",), doc.summary)] + [
-            (("key_points", i), kp) for i, kp in enumerate(doc.key_points)
-        ]:
-            for number in _figures(prose):
-                prose_numbers.append(number)
-                if _canonical_text(number) not in recorded:
-                    report.problems.append(
-                        Problem(
-                            rel,
-                            located.line_of(loc),
-                            field_path(loc),
-                            f"the figure '{number}' is not a recorded quantity of this document, "
-                            "so nothing anchors it: record it under quantities with its evidence",
-                        )
-                    )
-        cov.numbers = len(quantities) + len(prose_numbers)
+        report.problems.extend(_values_in_anchors(corpus, doc))
+        prose_figures = [fig for prose in (doc.summary, *doc.key_points) for fig in find_figures(prose)]
+        cov.numbers = len(quantities) + len(prose_figures)
         anchored_q = sum(1 for q in quantities if text is None or q.evidence.anchor in found_anchors)
-        anchored_prose = sum(1 for n in prose_numbers if _canonical_text(n) in recorded)
+        anchored_prose = sum(1 for fig in prose_figures if judge(fig, quantities) is None)
         cov.numbers_anchored = (anchored_q + anchored_prose) if text is not None else 0
     return report
 
 
-def _values(q: Quantity) -> list[float]:
-    return list(q.value) if isinstance(q.value, tuple) else [q.value]
+def _values_in_anchors(corpus: Corpus, doc: SourceDocument) -> Iterator[Problem]:
+    """Each quantity's anchor contains its value as the source writes it. A damaged anchor
+    ("1 2" for 12) passes through its `reading` only when an extraction note records that
+    same reading."""
+    rel, located = corpus.origins[("document", doc.id)]
+    noted = {
+        (note.evidence.anchor, note.evidence.reading)
+        for note in doc.notes
+        if note.kind is NoteKind.extraction and note.evidence is not None
+    }
+    for loc, qty in quantity_locations(doc):
+        ev = qty.evidence
+        where = (*loc, "evidence", "anchor")
+        if _states(ev.anchor, qty):
+            continue
+        if ev.reading is None:
+            message = (
+                f"the anchor does not contain the value {qty.display_value()} "
+                f'as the source writes it: "{ev.anchor}"'
+            )
+        elif (ev.anchor, ev.reading) not in noted:
+            message = (
+                f'the anchor "{ev.anchor}" states the value only through its reading '
+                f'"{ev.reading}": add an extraction note that records this reading'
+            )
+        elif not _states(ev.reading, qty):
+            message = f'the reading "{ev.reading}" does not contain the value {qty.display_value()}'
+        else:
+            continue
+        yield Problem(rel, located.line_of(where), field_path(where), message)
 
 
-def _canonical(value: float) -> str:
-    return f"{value:.6g}"
+def _states(text: str, qty: Quantity) -> bool:
+    """Whether `text` writes the value of `qty` (its qualifier may stand outside the anchor)."""
+    if qty.unit == "rank" and not isinstance(qty.value, tuple):
+        return int(qty.value) in ordinals(text)
+    if is_chinese(text):
+        # Chinese figures keep 万 and 亿 in the unit as printed ("1 万家"), as the draft reads them.
+        want = qty.value if isinstance(qty.value, tuple) else (qty.value, qty.value)
+        for fig in chinese_figures(text):
+            got = fig.value if isinstance(fig.value, tuple) else (fig.value, fig.value)
+            if tuple(map(float, got)) == tuple(map(float, want)):
+                return True
+        return False
+    if qty.amounts() == (1.0, 1.0) and re.search(r"\b(?:one|a single)\b", text, re.I):
+        return True  # "one" is no figure in prose (an article), but states 1 in an anchor
+    return any(
+        judge(replace(fig, qualifier=qty.approx), [qty]) is None
+        for fig in find_figures(text, keep_years=True)
+    )
 
 
-def _canonical_text(number: str) -> str:
-    return _canonical(float(number.rstrip("%").replace(",", "")))
-
-
-def _figures(text: str) -> Iterator[str]:
-    for number, _ in figures(text):
-        yield number
+def quantity_locations(doc: SourceDocument) -> Iterator[tuple[tuple[str | int, ...], Quantity]]:
+    for m_i, measure in enumerate(doc.measures):
+        for q_i, qty in enumerate(measure.quantities):
+            yield ("measures", m_i, "quantities", q_i), qty
+    for q_i, qty in enumerate(doc.quantities):
+        yield ("quantities", q_i), qty

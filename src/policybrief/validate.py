@@ -13,9 +13,12 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .citations import CITATION_RE, numbers_without_citation
+from .agreement import check_brief_text, check_summary_text
+from .citations import CITATION_RE
+from .computed import check as check_computed
+from .computed import find as find_computed
 from .guard import check_limits
-from .models import Level, Quantity
+from .models import Level, Quantity, SourceDocument
 from .problems import Problem, field_path
 
 if TYPE_CHECKING:
@@ -363,6 +366,48 @@ def _check_documents(corpus: Corpus, ids: dict[str, str], references: bool) -> I
                 yield from _check_quantity(qty, (*base, "quantities", q_i), bad, codes, actors)
         for q_i, qty in enumerate(doc.quantities):
             yield from _check_quantity(qty, ("quantities", q_i), bad, codes, actors)
+        yield from _check_summary_figures(corpus, doc)
+        yield from _check_conversions(doc, bad)
+
+
+def _all_quantities(doc: SourceDocument) -> list[tuple[tuple[str | int, ...], Quantity]]:
+    out: list[tuple[tuple[str | int, ...], Quantity]] = []
+    for m_i, measure in enumerate(doc.measures):
+        out += [(("measures", m_i, "quantities", q_i), q) for q_i, q in enumerate(measure.quantities)]
+    out += [(("quantities", q_i), q) for q_i, q in enumerate(doc.quantities)]
+    return out
+
+
+def _check_summary_figures(corpus: Corpus, doc: SourceDocument) -> Iterator[Problem]:
+    """Every figure in a summary's prose and key points is one of its recorded quantities."""
+    rel, located = corpus.origins[("document", doc.id)]
+    quantities = [q for _, q in _all_quantities(doc)]
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("summary",), doc.summary)]
+    texts += [(("key_points", i), kp) for i, kp in enumerate(doc.key_points)]
+    for loc, text in texts:
+        for offset, message in check_summary_text(text, quantities):
+            yield Problem(rel, _line_in(located, loc, text, offset), field_path(loc), message)
+        for item in find_computed(text):
+            offset = item[0] if isinstance(item, tuple) else item.start
+            yield Problem(
+                rel,
+                _line_in(located, loc, text, offset),
+                field_path(loc),
+                "computed values ([=…]) belong in briefs; a summary states its own quantities",
+            )
+
+
+def _check_conversions(doc: SourceDocument, bad) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    """A conversion names a money figure of the same document and is money itself."""
+    own = {q.id: q for _, q in _all_quantities(doc)}
+    for loc, qty in _all_quantities(doc):
+        if qty.converts is None:
+            continue
+        other = own.get(qty.converts)
+        if other is None:
+            yield bad((*loc, "converts"), f"'{qty.converts}' is not a quantity of this document")
+        elif other.currency is None or qty.currency is None:
+            yield bad((*loc, "converts"), "a conversion is between two money figures: give both a currency")
 
 
 def _check_quantity(qty: Quantity, loc, bad, codes, actors) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
@@ -421,14 +466,42 @@ def _check_briefs(corpus: Corpus, ids: dict[str, str], references: bool) -> Iter
                         field_path(loc),
                         f"citation [@{cite}] names no document, measure or quantity",
                     )
-            for number, offset in numbers_without_citation(text):
-                line = _line_in(located, loc, text, offset)
+            yield from _check_prose(corpus, rel, located, loc, text, references)
+        for loc_name in ("summary", "subtitle", "title"):
+            text = getattr(brief, loc_name) or ""
+            for _offset, message in check_brief_text(text, lambda _i: None):
+                yield Problem(rel, located.line_of((loc_name,)), loc_name, message)
+            if "[=" in text:
                 yield Problem(
                     rel,
-                    line,
-                    field_path(loc),
-                    f"the number '{number}' cites no source: add [@id] in the same sentence",
+                    located.line_of((loc_name,)),
+                    loc_name,
+                    "computed values ([=…]) belong in the key messages and the body",
                 )
+
+
+def _check_prose(corpus: Corpus, rel: str, located, loc, text: str, references: bool) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    """Computed values parse and name what exists; every figure agrees with what it cites."""
+    for item in find_computed(text):
+        if isinstance(item, tuple):
+            offset, source, message = item
+        else:
+            offset, source = item.start, item.source
+            message = check_computed(item, corpus) if references else None
+            if message is None:
+                continue
+        yield Problem(rel, _line_in(located, loc, text, offset), field_path(loc), f"{source}: {message}")
+
+    def resolve(ident: str) -> object:
+        # Without every document (references=False), a figure is judged only for citing
+        # nothing at all: an id that does not resolve is skipped.
+        try:
+            return corpus.citable(ident)[1] if references else None
+        except KeyError:
+            return None
+
+    for offset, message in check_brief_text(text, resolve):
+        yield Problem(rel, _line_in(located, loc, text, offset), field_path(loc), message)
 
 
 def _citations(text: str) -> Iterator[tuple[str, int]]:
@@ -439,6 +512,6 @@ def _citations(text: str) -> Iterator[tuple[str, int]]:
 
 def _line_in(located, loc, text: str, offset: int) -> int:  # type: ignore[no-untyped-def]
     start = located.line_of(loc)
-    if loc == ("body",):
+    if loc in (("body",), ("summary",)):
         return start + text.count("\n", 0, offset)
     return start

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import escape
 
 from . import analyse
 from .corpus import Corpus
@@ -25,6 +26,39 @@ TABLE_VIEWS = {
     "targets": "partials/view-targets.html",
     "measures": "partials/view-measures.html",
 }
+
+
+def filter_note(selection: Any) -> str:
+    """The sentence a filtered view carries ("This view is filtered: …"), or "" when the
+    brief does not narrow by theme, instrument, level or place. (A list of documents is what
+    a brief is about, a digest's one document for instance, and the limits box and sources
+    annex name them.)"""
+    tax = selection.taxonomy
+    f = selection.filters
+    parts: list[str] = []
+    if f.themes:
+        parts.append("measures on " + _or([tax.theme_label(t).lower() for t in f.themes]))
+    if f.instruments:
+        parts.append(
+            "instruments: "
+            + _or([tax.instrument_type_label(i) or tax.instrument_family_label(i) for i in f.instruments])
+        )
+    if f.levels:
+        parts.append("the " + _or([lvl.value for lvl in f.levels]) + " level")
+    if f.jurisdictions:
+        names = {j.code: j.name for j in tax.jurisdictions}
+        parts.append(_or([names.get(c, c) for c in f.jurisdictions]))
+    if not parts:
+        return ""
+    return (
+        "This view is filtered: it shows this brief's selection only ("
+        + "; ".join(parts)
+        + "), not everything the source documents report."
+    )
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 class ViewRenderer:
@@ -45,9 +79,20 @@ class ViewRenderer:
         self.medium = medium
         self.placed: list[str] = []
         self.tables = 0
+        self.filter_note = filter_note(selection)
 
     def render(self, name: str) -> str:
+        html = self._render(name)
+        if self.filter_note and name != "limits":
+            html += f'<p class="view-filter">{escape(self.filter_note)}</p>'
+        return html
+
+    def _render(self, name: str) -> str:
         self.placed.append(name)
+        if name == "limits":
+            return self.env.get_template("partials/view-limits.html").render(
+                limits=analyse.evidence_limits(self.selection), medium=self.medium
+            )
         if name in self.charts:
             number = sum(1 for v in self.placed if v in self.charts)
             # A chart kind's own figure template if it has one, else the shared one.

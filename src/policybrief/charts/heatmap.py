@@ -146,7 +146,9 @@ def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
         leaders = [i for i, n in enumerate(prov_by) if n == top][:3]
         named = join([f"{lower_first(labels[i])} ({prov_by[i]})" for i in leaders])
         who = (
-            f"{provincial}-level measures" if len(prov) > 1 else f"{matrix.columns[prov[0]].label}'s measures"
+            f"{provincial.lower()}-level measures"
+            if len(prov) > 1
+            else f"{matrix.columns[prov[0]].label}'s measures"
         )
         sentences.append(f"{who} concentrate on {named}")
     if nat and any(nat_by):
@@ -159,7 +161,7 @@ def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
             top = max(nat_by)
             nat_leaders = [labels[i] for i, n in enumerate(nat_by) if n == top][:3]
             sentences.append(
-                f"{national} measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
+                f"{national.lower()} measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
             )
     if nat and prov:
         # Leaders are already named; the rest (three at most) complete the contrast.
@@ -167,12 +169,16 @@ def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
             labels[i] for i in range(len(labels)) if prov_by[i] and not nat_by[i] and i not in leaders
         ][:3]
         if only_prov:
-            verb = "appears" if len(only_prov) == 1 else "appear"
             sentences.append(
-                f"{join([lower_first(t) for t in only_prov])} {verb} only in {provincial.lower()}-level measures"
+                f"only {provincial.lower()}-level measures cover {join([lower_first(t) for t in only_prov])}"
             )
+    # Every finding is about this brief's selection, not the world: say so once, up front.
     caption = "; ".join(sentences)
-    caption = (caption[:1].upper() + caption[1:] + ".") if caption else "Measures by theme and jurisdiction."
+    caption = (
+        f"In this brief's selection, {caption}."
+        if caption
+        else "Measures by theme and jurisdiction in this brief's selection."
+    )
 
     n_measures = len(matrix.measure_ids)
     parts = []
@@ -184,7 +190,7 @@ def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
         f"Heatmap of the number of measures by theme (rows) and jurisdiction (columns); "
         f"{plural(n_measures, 'measure')} in all, a measure with several themes counted in each. "
         + "; ".join(parts)
-        + f". {_toward(taxonomy)}. Blank cells: no measure reported."
+        + f". {_toward(taxonomy)}. Blank cells: no measure reported in these documents."
     )
     return alt, caption
 

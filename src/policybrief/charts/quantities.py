@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from .. import chartstyle as style
-from ..analyse import KIND_ORDER, QuantityGroup, QuantityRef, quantity_groups, quantity_period
+from ..analyse import KIND_ORDER, QuantityGroup, QuantityRef, charted, quantity_groups, quantity_period
 from ..models import Level, QuantityKind, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
@@ -169,6 +169,16 @@ def quantities_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart
             columnspacing=1.5,
         )
         alt, caption = _quantities_text(groups, all_groups, skipped, tax)
+        left_out = sum(1 for q in sel.quantities if not charted(q))
+        if left_out:
+            # Money and a plan's own make-up share no axis with counts of factories.
+            note = (
+                f" {plural(left_out, 'figure')} of money or of a plan's own make-up "
+                f"{'is' if left_out == 1 else 'are'} not plotted here; the figures data file lists "
+                f"{'it' if left_out == 1 else 'them'}."
+            )
+            caption += note
+            alt += note
         svg = draw.svg(fig, "quantities", alt)
     table = DataTable(
         ("What is counted", "Jurisdiction", "Kind", "Value", "Period", "Document", "Quantity"),
@@ -279,16 +289,16 @@ def _quantities_text(
     total = len(everything)
     if t > r:
         caption = (
-            f"Most figures reported are targets rather than achieved results "
-            f"({t} targets, {r} results): the sources say more about goals than outcomes"
+            f"In this brief's selection, most figures are targets rather than achieved results "
+            f"({t} targets, {r} results): these sources say more about goals than outcomes"
         )
     elif r > t:
         caption = (
-            f"Achieved results outnumber targets ({r} results, {t} targets): "
-            f"the sources report more outcomes than goals"
+            f"In this brief's selection, achieved results outnumber targets ({r} results, "
+            f"{t} targets): these sources report more outcomes than goals"
         )
     else:
-        caption = f"Targets and achieved results are equally many ({t} each)"
+        caption = f"In this brief's selection, targets and achieved results are equally many ({t} each)"
     extras = []
     if b:
         extras.append(plural(b, "baseline"))
@@ -299,7 +309,7 @@ def _quantities_text(
     paired = [g for g in groups if len({q.kind for q in g.items}) > 1]
     if paired:
         names = join_some([g.counts for g in paired])
-        caption += f". Figures of more than one kind stand side by side only for {names}"
+        caption += f". Figures of more than one kind stand side by side here only for {names}"
     caption += "."
     shown_keys = {(g.counts, g.unit) for g in groups}
     hidden = [g for g in all_groups if (g.counts, g.unit) not in shown_keys]
@@ -323,9 +333,9 @@ def _quantities_text(
             for q in g.items
         ]
         parts.append(f"{g.counts}: {', '.join(entries)}")
-    shown = plural(n, "reported figure") if n == total else f"{n} of {total} reported figures"
+    shown = plural(n, "figure") if n == total else f"{n} of {total} figures"
     alt = (
-        f"Dot chart of {shown} on a logarithmic scale, grouped by what "
+        f"Dot chart of {shown} reported in these documents, on a logarithmic scale, grouped by what "
         f"they count; marker shape and colour show the kind. " + "; ".join(parts) + "."
     )
     if n < total:

@@ -210,8 +210,9 @@ def _tilemap_text(
     leaders = [c for c in reporting if counts[c] == top]
     lead = join_some([names[c] for c in leaders])
     caption = (
-        f"{len(reporting)} of {total} {divisions} report measures in these "
-        f"documents, led by {lead} ({top}); the other {total - len(reporting)} report none here"
+        f"In these documents, measures are reported for {len(reporting)} of {total} "
+        f"{divisions}, most for {lead} ({top}); for the other "
+        f"{total - len(reporting)}, none is reported here"
     )
     if national_n:
         caption += (

@@ -253,18 +253,14 @@ def _timeline_text(
     nat = by_level.get(Level.national)
     below = [lvl for lvl in by_level if lvl is not Level.national]
     if nat and below:
+        # Start years of the plans these reports mention, level by level: an order of the
+        # reports, not a claim about which level acted first.
         earliest_below = min(starts[lvl] for lvl in below)
-        if starts[Level.national] < earliest_below:
+        if starts[Level.national] != earliest_below:
             sentences.append(
-                f"{tax.level_label(Level.national).adjective} plans and programmes date from "
-                f"{starts[Level.national]}, before any "
-                f"{tax.level_label(Level.provincial).adjective.lower()} or local plan (from {earliest_below})"
-            )
-        elif starts[Level.national] > earliest_below:
-            sentences.append(
-                f"Local plans date from {earliest_below}, before any "
-                f"{tax.level_label(Level.national).adjective.lower()} one "
-                f"(from {starts[Level.national]})"
+                f"in these reports the {tax.level_label(Level.national).adjective.lower()} plans and "
+                f"programmes start from {starts[Level.national]}, the "
+                f"{tax.level_label(Level.provincial).adjective.lower()} and local ones from {earliest_below}"
             )
     for lvl in below or list(by_level):
         group = by_level[lvl]
@@ -272,12 +268,13 @@ def _timeline_text(
         span, k = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         name = tax.level_label(lvl).adjective.lower()
         if len(group) == 1:
-            sentences.append(f"the one {name} plan runs {span}")
+            sentences.append(f"the one {name} plan shown runs {span}")
         elif k > 1:
-            sentences.append(f"{k} of {len(group)} {name} plans run {span}")
+            sentences.append(f"{k} of the {len(group)} {name} plans shown run {span}")
         else:
             sentences.append(
-                f"{name} plans start between {min(map(first_year, group))} and {max(map(first_year, group))}"
+                f"the {name} plans shown start between {min(map(first_year, group))} and "
+                f"{max(map(first_year, group))}"
             )
     caption = "; ".join(sentences)
     caption = caption[:1].upper() + caption[1:] + "."
