@@ -11,7 +11,6 @@ import io
 import itertools
 import logging
 import re
-import time
 from pathlib import Path
 
 import pikepdf
@@ -94,14 +93,6 @@ def test_ids_are_namespaced_per_chart(base) -> None:
         assert {a or b for a, b in refs} <= set(chart_ids)  # every reference resolves
         for i in chart_ids:
             assert seen.setdefault(i, chart.id) == chart.id  # unique across charts
-
-
-def test_render_time_is_small() -> None:
-    corpus = synthetic.corpus()
-    sel = select(corpus, Filters())
-    start = time.perf_counter()
-    charts.render_charts(sel, ALL_VIEWS, corpus.taxonomy)
-    assert time.perf_counter() - start < 5.0
 
 
 # --------------------------------------------------------------------------- fonts and glyphs
