@@ -560,7 +560,7 @@ def _attacks(net: str, canary_file: Path) -> str:
     file_url = canary_file.as_uri()
     return "\n\n".join(
         [
-            "<script>alert(1)</script>",
+            "<script>alert(document.cookie)</script>",
             f'<img src="{net}/img.png"> <img src="{file_url}">',
             f"![pixel]({net}/pixel.png) ![local]({file_url})",
             "[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=)",
@@ -601,7 +601,7 @@ def _hostile_corpus(root: Path, net: str) -> None:
         "detail: manufacturing enterprises}",
         'detail: "\\tmanufacturing [x](javascript:alert(1))"}',
     )
-    edit(root, DOC, "  - One Jinan firm", '  - "<script>alert(5)</script> One Jinan firm')
+    edit(root, DOC, "  - One Jinan firm", '  - "<script>alert(document.domain)</script> One Jinan firm')
     edit(root, DOC, "reports higher output per worker.", 'reports higher output per worker."')
     edit(root, TAX, "name: Shandong\n", 'name: "Shan$dong $\\\\sqrt{x}$ @x"\n')
     # Every other free-text field gets markup, script and file and network references.

@@ -755,6 +755,11 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _level_word(sel: Selection, level: Level) -> str:
+    """The project's own word for a level, as an adjective inside a sentence ("regional")."""
+    return sel.taxonomy.level_label(level).adjective.lower()
+
+
 def evidence_limits(sel: Selection) -> tuple[str, ...]:
     """The limits of the evidence a brief's selection rests on, as short sentences: how many
     sources of which kinds, their date range, how many dates were inferred, and where one
@@ -792,7 +797,7 @@ def evidence_limits(sel: Selection) -> tuple[str, ...]:
     for m in sel.measures:
         by_level[m.level].append(m)
     level_counts = [
-        _count(len(by_level[lvl]), f"{lvl.value} measure", f"{lvl.value} measures")
+        _count(len(by_level[lvl]), f"{_level_word(sel, lvl)} measure", f"{_level_word(sel, lvl)} measures")
         for lvl in LEVEL_ORDER
         if by_level[lvl]
     ]
@@ -807,7 +812,7 @@ def evidence_limits(sel: Selection) -> tuple[str, ...]:
             doc = next(d for d in docs if d.id == top)
             kind = _KIND_NOUNS.get(doc.kind.value, (doc.kind.value, ""))[0]
             out.append(
-                f"{n} of the {len(refs)} {lvl.value} measures come from one source, a {kind} "
+                f"{n} of the {len(refs)} {_level_word(sel, lvl)} measures come from one source, a {kind} "
                 f"(“{shorten(doc.title, 60)}”): what it leaves out is missing here too."
             )
     if sel.proposals:

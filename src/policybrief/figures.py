@@ -90,10 +90,12 @@ FIGURE_RE = re.compile(
 _YEAR = re.compile(r"^(19[4-9]\d|20\d\d|2100)$")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTHS_SHORT = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-# Markdown heading lines, attribute lists, link targets, citations, computed values and
-# calendar days ("15 September", "Sept. 15") carry no figures of substance.
+# Markdown heading lines, attribute lists, link targets, bare URLs, raw HTML tags, citations,
+# computed values and calendar days ("15 September", "Sept. 15") carry no figures of substance
+# (a port or a path in "http://example.org:8080/2" is no claim a reader checks).
 _IGNORED = re.compile(
     r"\[@[^\]]*\]|\[=[^\]]*\]|\{[:#.][^}]*\}|\]\([^)]*\)|^#+ .*$|^\s*\d+\.\s"
+    r"|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"')]+|<[a-zA-Z/][^<>\n]*>"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS}|{_MONTHS_SHORT})\.?\s+\d{{1,2}}\b"
     r"|\bIndustry\s+\d\.\d\b"
     # A short quotation is the source's own name for something ("five basics").
