@@ -28,7 +28,7 @@ EXIT_TEXT = (
     "3 no project found (or `new` into a folder in use); 4 cannot serve on the port; "
     "5 internal error (a bug: please report it)."
 )
-COMMANDS = ("build", "check", "serve", "new", "draft")
+COMMANDS = ("build", "check", "serve", "new", "draft", "review")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -166,7 +166,34 @@ def _parser() -> argparse.ArgumentParser:
         help="allow sending the source text to a model that is not on this machine",
     )
     _verbosity(draft)
+    review = commands.add_parser(
+        "review",
+        help="mark briefs' text as read against the current data (stops stale-text warnings)",
+        description="After reading a brief's key messages and body against its data, record the "
+        "data they rest on (the brief's documents and the quantities its text cites) in the "
+        "brief's `reviewed` front matter. The build warns whenever that data changes again.",
+        epilog=EXIT_TEXT,
+    )
+    review.add_argument("briefs", nargs="*", metavar="BRIEF", help="brief ids to mark")
+    review.add_argument("--all", action="store_true", help="mark every brief")
+    review.add_argument(
+        "--on",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the review's date (default: today)",
+    )
+    _project_arguments(review)
+    _verbosity(review)
     return parser
+
+
+def _iso_date(text: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _project_arguments(parser: argparse.ArgumentParser) -> None:
@@ -247,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             from .draft.cli import run_draft
 
             return run_draft(args, options)
+        if args.command == "review":
+            return _review(options, args)
         sources = _sources(args, project, options)
         if args.command == "check":
             return _check(options, sources, args.strict, args.quiet, args.verbose)
@@ -363,6 +392,52 @@ def _new(args: argparse.Namespace) -> int:
         print(f"  cd {args.directory}")
         print("  policybrief build        # then open output/index.html")
     return EXIT_OK
+
+
+def _review(options: Options, args: argparse.Namespace) -> int:
+    import datetime as dt
+    import os
+
+    from .load import load_corpus
+    from .review import MarkError, basis, mark_text
+
+    if bool(args.briefs) == bool(args.all):
+        print("review: name the briefs to mark, or --all", file=sys.stderr)
+        return EXIT_USAGE
+    corpus = load_corpus(options.content, options.settings, options.limits)
+    by_id = {b.id: b for b in corpus.briefs}
+    unknown = [b for b in args.briefs if b not in by_id]
+    if unknown:
+        print(safe(f"review: no brief {', '.join(unknown)} (briefs: {', '.join(by_id)})"), file=sys.stderr)
+        return EXIT_USAGE
+    on = args.on or dt.date.today()
+    for brief_id in args.briefs or list(by_id):
+        path = corpus.root.parent / corpus.origins[("brief", brief_id)][0]
+        now = basis(corpus, by_id[brief_id])
+        try:
+            text = mark_text(path.read_text(encoding="utf-8"), now, on)
+        except MarkError as exc:
+            print(safe(f"{path}: {exc}"), file=sys.stderr)
+            return EXIT_CONTENT
+        # Written whole, then renamed: an interrupted review leaves the brief as it was.
+        tmp = path.with_name(f".{path.name}.review")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        if not args.quiet:
+            print(
+                safe(
+                    f"{path.relative_to(corpus.root.parent)}: reviewed on {on.isoformat()} against "
+                    f"{_count(len(now.documents), 'document')} and "
+                    f"{_count(len(now.figures), 'cited quantity', 'cited quantities')}"
+                )
+            )
+    # The marks must read back: a check of the marked files catches a bad write now.
+    load_corpus(options.content, options.settings, options.limits)
+    return EXIT_OK
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _check(options: Options, sources: Path | None, strict: bool, quiet: bool, verbose: bool) -> int:

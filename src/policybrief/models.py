@@ -470,6 +470,17 @@ class Filters(Strict):
     jurisdictions: list[str] = []
 
 
+class Review(Strict):
+    """A brief's `reviewed` mark (policybrief.review): when an analyst last read its text
+    against the data, and the data it rested on then."""
+
+    date: dt.date
+    #: The brief's selection when it was reviewed.
+    documents: list[Slug]
+    #: Each quantity its text cited, as displayed then ("over 10,000 companies (target)").
+    figures: dict[Slug, str] = {}
+
+
 class Brief(Strict):
     id: Slug
     title: str
@@ -484,4 +495,6 @@ class Brief(Strict):
     # Which comparison views the brief shows, in order; the template decides how.
     views: list[ViewName] = []
     keywords: list[str] = []
+    #: When the text was last read against its data; `policybrief review` writes it.
+    reviewed: Review | None = None
     body: str = ""  # the Markdown body, filled by the loader

@@ -63,6 +63,11 @@ def check_corpus(
     problems.extend(_check_briefs(corpus, ids, references))
     problems.extend(_check_markdown(corpus))
     problems.extend(check_limits(corpus, references))
+    if references and not any(p.severity == "error" for p in problems):
+        # Only a corpus that loaded whole can be compared with a brief's mark.
+        from .review import stale_briefs
+
+        problems.extend(stale_briefs(corpus))
     return problems
 
 
