@@ -271,7 +271,7 @@ def test_a_folder_with_only_content_builds(
     monkeypatch.chdir(tmp_path)  # holds content/ (the fixture) and nothing else
     assert run("--no-pdf", "-q") == 0
     page = (tmp_path / "output" / "briefs" / "fixture-brief" / "index.html").read_text(encoding="utf-8")
-    assert '<span lang="zh-Hans" class="name-other">山东</span>' in page
+    assert '<span lang="zh-Hans" dir="auto" class="name-other">山东</span>' in page
 
 
 class _Terminal(io.StringIO):

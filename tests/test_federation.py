@@ -56,9 +56,9 @@ def test_output_has_no_trace_of_china(built: Path) -> None:
 def test_names_carry_their_language_tags(built: Path) -> None:
     page = (built / "briefs" / "federal-regional-test" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
-    assert '<span lang="fr" class="name-other">Flandre</span>' in page
-    assert '<span lang="nl" class="name-other">Vlaanderen</span>' in page
-    assert '<span lang="nl" class="name-other">Gent</span>' in page or "Gent" in page
+    assert '<span lang="fr" dir="auto" class="name-other">Flandre</span>' in page
+    assert '<span lang="nl" dir="auto" class="name-other">Vlaanderen</span>' in page
+    assert '<span lang="nl" dir="auto" class="name-other">Gent</span>' in page or "Gent" in page
     with pikepdf.open(built / "briefs" / "federal-regional-test" / "federal-regional-test.pdf") as pdf:
         langs = {
             str(o.get("/Lang"))

@@ -504,6 +504,21 @@ CASES = [
         r"url: a URL with 'file:'",
     ),
     Case(
+        "bidi-override-escaped-in-a-title",
+        lambda r: edit(r, DOC, "outlet: Test Wire", 'outlet: "Test \\u202eeriW"'),
+        r"outlet: bidirectional control character U\+202E \(right-to-left override\)",
+    ),
+    Case(
+        "bidi-isolate-in-a-body",
+        lambda r: edit(r, BRIEF, "## Differences and gaps", "## Differences and gaps\n\nA \u2067x\u2069 y"),
+        r"body: bidirectional control character U\+2067",
+    ),
+    Case(
+        "bidi-override-in-a-taxonomy-name",
+        lambda r: edit(r, TAX, "name: Shandong\n", 'name: "Shan\u202edong"\n'),
+        r"name: bidirectional control character U\+202E",
+    ),
+    Case(
         "url-control",
         lambda r: edit(r, DOC, "outlet: Test Wire", 'outlet: Test Wire\nurl: "https://example.org/\\u202e"'),
         r"url: a URL with spaces, control or invisible",
@@ -572,7 +587,7 @@ def _attacks(net: str, canary_file: Path) -> str:
             f'<link rel="stylesheet" href="{net}/link.css"><meta http-equiv="refresh" content="0;url={net}/meta">',
             f'<div style="background: url({net}/div.png)">styled</div>',
             f'<form action="{net}/form"><input name="x"></form>',
-            "Bidi \u202eevil\u202c and zero\u200bwidth and <!-- comment --> text.",
+            "Zero\u200bwidth and joiner\u2060 and <!-- comment --> text.",
             "{{ site.publisher }} {% raw %} jinja is text",
         ]
     )
@@ -590,7 +605,7 @@ _FREE_TEXT = re.compile(
 def _hostile_corpus(root: Path, net: str) -> None:
     canary_file = root.parent / "outside" / "secret.md"
     title = "title: Synthetic article on smart factories and demonstration parks"
-    edit(root, DOC, title, f'title: "=HYPERLINK(\\"{net}/t\\") \u202eSynthetic article\u200b on factories"')
+    edit(root, DOC, title, f'title: "=HYPERLINK(\\"{net}/t\\") Synthetic article\u200b on factories"')
     edit(root, DOC, "outlet: Test Wire", f'outlet: "@SUM(1+1) <script>alert(1)</script> {net}/outlet"')
     edit(root, DOC, "    title: National smart-factory pilot", "    title: \"=cmd|' /C calc'!A0\"")
     edit(root, DOC, "counts: smart factories selected", 'counts: "+1+1 <img src=x onerror=alert(1)>"')

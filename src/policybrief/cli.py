@@ -352,6 +352,7 @@ def _options(args: argparse.Namespace, project) -> Options:  # type: ignore[no-u
         jobs=getattr(args, "jobs", 0),
         clean=getattr(args, "clean", False),
         settings=settings,
+        limits=settings.resource_limits(),
     )
 
 

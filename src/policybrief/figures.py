@@ -87,7 +87,9 @@ FIGURE_RE = re.compile(
     r"(?![\w-]|[.,]\d)",
     re.I,
 )
-_YEAR = re.compile(r"^(19[4-9]\d|20\d\d|2100)$")
+# Four bare digits from 1800 to 2100 are a year (legislation still cited in briefs can be
+# that old); a count that size is written with a separator ("1,850 firms").
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTHS_SHORT = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 # Markdown heading lines, attribute lists, link targets, bare URLs, raw HTML tags, citations,
@@ -206,5 +208,5 @@ def _same_form(low: str, high: str) -> bool:
 
 
 def _is_year_or_period(low: str, high: str | None) -> bool:
-    """Years (1949-2100 written as four bare digits) and periods made of years are dates."""
+    """Years (1800-2100 written as four bare digits) and periods made of years are dates."""
     return bool(_YEAR.match(low)) and (high is None or bool(_YEAR.match(high)))

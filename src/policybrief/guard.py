@@ -22,6 +22,7 @@ from .urls import url_problem
 
 if TYPE_CHECKING:
     from .corpus import Corpus
+    from .limits import Limits
     from .yamlmap import Located
 
 # Ids the build gives products of its own: a source digest of document X is the brief
@@ -57,6 +58,7 @@ def check_limits(corpus: Corpus, references: bool = True) -> Iterator[Problem]:
                 problem = url_problem(text)
                 if problem:
                     yield Problem(rel, located.line_of(loc), field_path(loc), problem)
+        yield from _check_years(located.data, (), rel, located, limits)
         if kind == "brief":
             yield from _check_views(corpus, key, rel, located)
     for doc in corpus.documents:
@@ -132,6 +134,35 @@ def _quantities(doc: Any) -> Iterator[tuple[tuple[str | int, ...], Quantity]]:
             yield ("measures", m_i, "quantities", q_i), qty
     for q_i, qty in enumerate(doc.quantities):
         yield ("quantities", q_i), qty
+
+
+def _check_years(
+    value: object, loc: tuple[str | int, ...], rel: str, located: Located, limits: Limits
+) -> Iterator[Problem]:
+    """Every period's start and end year within the project's bounds."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "period" and isinstance(item, dict):
+                for end in ("start", "end"):
+                    year = item.get(end)
+                    if (
+                        isinstance(year, int)
+                        and not isinstance(year, bool)
+                        and not limits.min_year <= year <= limits.max_year
+                    ):
+                        where = (*loc, key, end)
+                        yield Problem(
+                            rel,
+                            located.line_of(where),
+                            field_path(where),
+                            f"year {year} is outside {limits.min_year}–{limits.max_year} "
+                            "(Limits.min_year, max_year; set them in the project's [limits])",
+                        )
+            else:
+                yield from _check_years(item, (*loc, key), rel, located, limits)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _check_years(item, (*loc, i), rel, located, limits)
 
 
 def _check_value(

@@ -6,8 +6,8 @@ structure before converting), so that no input can crash the interpreter, run fo
 take gigabytes. The defaults are far above what a real summary or brief needs (the largest
 file of the example corpus is 20 kB, nested 6 levels deep) and far below what would hurt.
 
-There is no project file yet; when there is one, it sets these fields (`Limits(**table)`),
-and docs/threat-model.md lists them.
+A project's `[limits]` table in policybrief.toml sets any of these fields
+(policybrief.project.LimitSettings), and docs/threat-model.md lists them.
 """
 
 from __future__ import annotations
@@ -41,11 +41,19 @@ class Limits:
     min_abs_value: float = 1e-9
     #: Highest rank (unit "rank") a figure may give.
     max_rank: int = 100_000
+    #: Earliest and latest year of a period (a plan's start and end). Wide enough for any
+    #: country's legislation still in force; set narrower in a project to catch typos.
+    min_year: int = 1800
+    max_year: int = 2100
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():
             if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
                 raise ValueError(f"limit {name} must be a positive number, not {value!r}")
+        if self.min_year > self.max_year:
+            raise ValueError(f"min_year {self.min_year} is after max_year {self.max_year}")
+        if self.min_abs_value > self.max_abs_value:
+            raise ValueError("min_abs_value is larger than max_abs_value")
 
 
 DEFAULT_LIMITS = Limits()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from .corpus import Corpus
+from .invisible import scan_body, scan_data
 from .limits import DEFAULT_LIMITS, Limits
 from .models import Brief, SourceDocument, Taxonomy
 from .problems import ContentError, Problem
@@ -67,6 +68,8 @@ def _load_front_matter(
         problems.append(Problem(rel, 2, "", "front matter must be a mapping of fields"))
         return None
     leading = len(fm.body) - len(fm.body.lstrip("\n"))
+    problems.extend(scan_data(fm.meta, rel))
+    problems.extend(scan_body(fm.body, rel, fm.body_line, body_field))
     fm.meta.data[body_field] = fm.body.strip()
     fm.meta.lines[(body_field,)] = fm.body_line + leading - fm.meta.line_offset
     stem_ok = fm.meta.data.get("id") in (None, path.stem)
@@ -136,6 +139,7 @@ def load_corpus(
             except YamlError as exc:
                 problems.append(Problem(tax_rel, exc.line, exc.field, exc.message))
             else:
+                problems.extend(scan_data(located, tax_rel))
                 taxonomy = validate_model(Taxonomy, located, tax_rel, problems)
                 origins[("taxonomy", "")] = (tax_rel, located)
 

@@ -236,8 +236,10 @@ SCALE_FACTORS: dict[str, float] = {"thousand": 1e3, "million": 1e6, "billion": 1
 
 
 class Period(Strict):
-    start: int | None = Field(default=None, ge=1949, le=2100)
-    end: int | None = Field(default=None, ge=1949, le=2100)
+    # The project's year bounds (Limits.min_year, max_year) are checked with the other
+    # limits (policybrief.guard), since a project may set them.
+    start: int | None = None
+    end: int | None = None
     inferred: bool = False
     reason: str | None = None
 

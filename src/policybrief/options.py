@@ -43,7 +43,8 @@ class Options:
     #: country, languages and level labels. None (the default) reads PROJECT/policybrief.toml,
     #: or takes the defaults when the project has no such file.
     settings: ProjectSettings = field(default=None)  # type: ignore[assignment]
-    #: Resource limits on content (policybrief.limits, docs/threat-model.md): file size,
+    #: Resource limits on content (policybrief.limits, docs/threat-model.md); by default
+    #: the project file's `[limits]` table. File size,
     #: nesting, Markdown structure, views, table rows, figure bounds.
     limits: Limits = DEFAULT_LIMITS
 
@@ -57,6 +58,9 @@ class Options:
                 else settings_without_a_file(self.content)
             )
             object.__setattr__(self, "settings", found)
+        if self.limits is DEFAULT_LIMITS:
+            # Limits not given: the project file's [limits] table (its defaults when absent).
+            object.__setattr__(self, "limits", self.settings.resource_limits())
 
     def pdf_for(self, kind: str) -> bool:
         """Whether a product of this kind (a models.BriefKind) gets a PDF."""

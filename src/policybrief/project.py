@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from .jurisdictions import check_country, check_language_tag
+from .limits import Limits
 from .models import DEFAULT_LEVEL_LABELS, LevelLabel
 from .problems import ContentError, Problem
 from .yamlmap import Located
@@ -120,6 +122,20 @@ class PdfSettings(_Strict):
         return paper
 
 
+def _limit_fields() -> dict[str, Any]:
+    """One optional field per `Limits` field, with its default: the table's keys are exactly
+    the limits documented in docs/threat-model.md, and a misspelt one is an error."""
+    hints = get_type_hints(Limits)
+    return {
+        f.name: (hints[f.name], Field(default=f.default, gt=0, allow_inf_nan=False))
+        for f in dataclass_fields(Limits)
+    }
+
+
+#: The project file's `[limits]` table: resource limits on content (policybrief.limits).
+LimitSettings = create_model("LimitSettings", __base__=_Strict, **_limit_fields())
+
+
 class ProjectSettings(_Strict):
     site: SiteSettings = SiteSettings()
     #: The country; without it, the taxonomy's national jurisdiction says which.
@@ -130,6 +146,16 @@ class ProjectSettings(_Strict):
     levels: dict[str, LevelLabel] = {}
     paths: PathSettings = PathSettings()
     pdf: PdfSettings = PdfSettings()
+    #: Resource limits on content; keys not given keep their defaults.
+    limits: LimitSettings = LimitSettings()  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _limits_consistent(self) -> ProjectSettings:
+        self.resource_limits()  # raises ValueError naming the inconsistency
+        return self
+
+    def resource_limits(self) -> Limits:
+        return Limits(**self.limits.model_dump())  # type: ignore[attr-defined]
 
     @field_validator("levels")
     @classmethod

@@ -95,7 +95,7 @@ _STOP = {
     "below",
 }  # fmt: skip
 _CURRENCIES = ["US dollars", "U.S. dollars", "dollars", "yuan", "euros", "RMB", "renminbi"]
-_YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d|2100)$")
+_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -221,7 +221,7 @@ def _english_figure(text: str, masked: str, m: re.Match[str]) -> Figure | None:
         unit = "percentage points" if "point" in percent.group(0).lower() else "%"
         return _finish(text, m, value, unit, unit, None, percent.end(), reading, "a percentage")
 
-    # Years: four bare digits from 1949 to 2100 date something ("in 2022", "May 2024", "the
+    # Years: four bare digits from 1800 to 2100 date something ("in 2022", "May 2024", "the
     # 2018 report", "2023-2025") unless a counted noun follows them directly ("2000 kilograms").
     if kind in ("num", "split") and not unit_prefix and _is_year(reading or token):
         after, _ = _noun_phrase(masked, pos)
