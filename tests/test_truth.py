@@ -269,7 +269,7 @@ def test_bad_computed_values_are_reported_with_their_lines(content: Path) -> Non
     line = line_of(path, "We count")
     assert problems(content) == [
         f"content/{BRIEF}:{line}: body: [=count measures theme=robots]: unknown theme 'robots'",
-        f"content/{BRIEF}:{line}: body: [=frobnicate]: unknown function 'frobnicate' (known: value, number, count, names, years)",
+        f"content/{BRIEF}:{line}: body: [=frobnicate]: unknown function 'frobnicate' (known: value, number, count, names, years, published)",
         f"content/{BRIEF}:{line}: body: [=value nowhere]: 'nowhere' is not a quantity id",
     ]
 
@@ -304,5 +304,33 @@ def test_the_computed_values_table_in_the_docs_is_true() -> None:
     )
     assert len(rows) >= 10
     for expression, printed in rows:
-        shown = re.split(r" \(|, cited", printed.strip())[0]
-        assert expand(expression, corpus, sel, cite=False) == shown, expression
+        shown = re.split(r" \(|, cited| —", printed.strip())[0]
+        printed_now = re.split(r" \(", expand(expression, corpus, sel, cite=False))[0]
+        assert printed_now == shown, expression
+
+
+def test_published_dates_say_when_they_are_inferred(content: Path) -> None:
+    corpus = load_corpus(content)
+    sel = select(corpus, Filters())
+    doc = corpus.documents[0]
+    printed = expand(f"[=published {doc.id}]", corpus, sel)
+    assert printed == doc.published.label()
+    assert printed.endswith("(inferred)") == (doc.published.basis == "inferred")
+    edit(
+        content / BRIEF, "## Differences and gaps", "## Differences and gaps\n\nIn [=published no-such-doc]."
+    )
+    assert any("[=published no-such-doc]: 'no-such-doc' is not a document id" in p for p in problems(content))
+
+
+def test_status_filters_measures(content: Path) -> None:
+    corpus = load_corpus(content)
+    sel = select(corpus, Filters())
+    statuses = [m.measure.status.value for m in sel.measures]
+    for status in set(statuses):
+        assert expand(f"[=count measures status={status} digits]", corpus, sel) == str(statuses.count(status))
+    edit(
+        content / BRIEF,
+        "## Differences and gaps",
+        "## Differences and gaps\n\n[=count measures status=dreamt]",
+    )
+    assert any("unknown status 'dreamt'" in p for p in problems(content))

@@ -6,7 +6,7 @@ writes it, so that the text cannot disagree with the data or go stale when a doc
 added. The grammar:
 
     computed   = "[=" ["C"] function {" " argument} "]"
-    function   = "value" | "number" | "count" | "names" | "years"
+    function   = "value" | "number" | "count" | "names" | "years" | "published"
     argument   = key "=" word | word
 
     [=value ID]          a quantity with its qualifier and unit ("over 10,000 companies"), cited
@@ -16,9 +16,13 @@ added. The grammar:
     [=names WHAT F…]     the names, in alphabetical order: "Hubei, Hunan and Shandong";
                          WHAT is jurisdictions or documents (titles)
     [=years]             the sources' publication years: "2019–2024"
+    [=published DOC]     a source's publication date at its precision ("May 2024"), with
+                         "(inferred)" when the summary infers it: a date the source does not
+                         state is never printed as if it did
 
 Filters: `level=national|provincial|municipal|zone|enterprise`, `theme=ID`,
-`instrument=FAMILY` or `FAMILY/TYPE` (measures, jurisdictions, proposals); `kind=` a
+`instrument=FAMILY` or `FAMILY/TYPE`, `status=announced|in-force|…` (measures, jurisdictions,
+proposals); `kind=` a
 document kind (documents) or a figure kind (figures). A count prints as a word below ten
 ("five") and in digits from ten; the flag `digits` always prints digits; `noun=measure`
 follows the count with its noun, in the plural unless the count is one ("no measures",
@@ -36,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .models import DocumentKind, Level, Quantity, QuantityKind
+from .models import DocumentKind, Level, Quantity, QuantityKind, SourceDocument, Status
 
 if TYPE_CHECKING:
     from .analyse import MeasureRef, Selection
@@ -44,15 +48,15 @@ if TYPE_CHECKING:
 
 COMPUTED_RE = re.compile(r"\[=([^\]\n]*)\]")
 _TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
-FUNCTIONS = ("value", "number", "count", "names", "years")
+FUNCTIONS = ("value", "number", "count", "names", "years", "published")
 COUNTABLE = ("documents", "measures", "jurisdictions", "proposals", "figures")
 NAMEABLE = ("jurisdictions", "documents")
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Which filters each kind of thing accepts.
 _FILTERS = {
     "documents": {"kind"},
-    "measures": {"level", "theme", "instrument"},
-    "jurisdictions": {"level", "theme", "instrument"},
+    "measures": {"level", "theme", "instrument", "status"},
+    "jurisdictions": {"level", "theme", "instrument", "status"},
     "proposals": {"level", "theme", "instrument"},
     "figures": {"level", "kind"},
 }
@@ -112,10 +116,12 @@ def parse(source: str, start: int = 0) -> Expression:
             raise ComputedError("[=years] takes no arguments")
         return Expression(source, start, function, capital, digits=digits)
     if len(bare) != 1:
-        wanted = "a quantity id" if function in ("value", "number") else "what to " + function
+        wanted = {"value": "a quantity id", "number": "a quantity id", "published": "a document id"}.get(
+            function, "what to " + function
+        )
         raise ComputedError(f"needs {wanted}, once")
     what = bare[0]
-    if function in ("value", "number"):
+    if function in ("value", "number", "published"):
         if filters or digits:
             raise ComputedError(f"[={function} ID] takes no filters")
     elif function == "count" and what not in COUNTABLE:
@@ -141,9 +147,17 @@ def check(expr: Expression, corpus: Corpus) -> str | None:
         except KeyError:
             return f"'{expr.what}' is not a quantity id"
         return None if isinstance(record, Quantity) else f"'{expr.what}' is not a quantity"
+    if expr.function == "published":
+        try:
+            _, record = corpus.citable(expr.what or "")
+        except KeyError:
+            return f"'{expr.what}' is not a document id"
+        return None if isinstance(record, SourceDocument) else f"'{expr.what}' is not a document"
     for key, value in expr.filters.items():
         if key == "level" and value not in {lvl.value for lvl in Level}:
             return f"unknown level '{value}'"
+        if key == "status" and value not in {s.value for s in Status}:
+            return f"unknown status '{value}' (known: {', '.join(s.value for s in Status)})"
         if key == "theme" and value not in {t.id for t in tax.themes}:
             return f"unknown theme '{value}'"
         if key == "instrument" and value not in tax.instrument_ids() | {f.id for f in tax.instruments}:
@@ -162,6 +176,9 @@ def evaluate(expr: Expression, corpus: Corpus, selection: Selection, cite: bool 
         text = qty.display_value() if expr.function == "value" else qty.display_number()
         if cite:
             text += f" [@{qty.id}]"
+    elif expr.function == "published":
+        doc = corpus.document(expr.what or "")
+        text = doc.published.label()  # "May 2024 (inferred)" when the summary infers it
     elif expr.function == "years":
         years = sorted({d.published.date.year for d in selection.documents})
         text = "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
@@ -187,6 +204,8 @@ def expand(text: str, corpus: Corpus, selection: Selection, cite: bool = True) -
 def _measure_ok(ref: MeasureRef, filters: dict[str, str]) -> bool:
     level, theme, instrument = filters.get("level"), filters.get("theme"), filters.get("instrument")
     if level is not None and ref.level.value != level:
+        return False
+    if "status" in filters and ref.measure.status.value != filters["status"]:
         return False
     if theme is not None and theme not in ref.measure.themes:
         return False
