@@ -66,9 +66,7 @@ def test_chart_fields(base) -> None:
         assert chart.width_cm == 16.0 and 4 < chart.height_cm <= charts.MAX_HEIGHT_CM
         width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', chart.svg).group(1))
         assert width_pt == pytest.approx(16 / 2.54 * 72, abs=0.5)
-        assert chart.source == (
-            "Source: policybrief analysis of 3 documents: nat-digital, nat-pilots, prov-plans."
-        )
+        assert chart.source == ("Source: analysis of 3 documents: nat-digital, nat-pilots, prov-plans.")
         assert f'<title id="{chart.id}-title">' in chart.svg
         assert chart.data_summary.rows
 

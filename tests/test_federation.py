@@ -116,3 +116,85 @@ def test_the_map_legend_and_note_do_not_overlap(built: Path) -> None:
     assert max(y for _, y in lines) < height
     # Tiles carry their short name in the first further language (French here).
     assert {"Flandre", "Bruxelles", "Wallonie"} <= set(texts)
+
+
+# -- the publisher's identity (policybrief.toml: [site]) ---------------------------------
+
+BRIEF = "federal-regional-test"
+PUBLISHER = "Federal Comparisons Desk (fictional test publisher)"
+LICENCE = "Fictional test data, licensed CC0 1.0: no rights reserved"
+
+
+def _page(built: Path, brief: str = BRIEF) -> str:
+    return (built / "briefs" / brief / "index.html").read_text(encoding="utf-8")
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+@pytest.mark.slow
+def test_identity_is_printed_from_the_project_file(built: Path) -> None:
+    page = _page(built)
+    assert '<span class="series-name">Federal Comparisons</span>' in page
+    assert "TEST-BE-01" in page
+    assert "A. Tester (Federal Comparisons Desk); B. Reviewer" in page  # the cover's byline
+    assert f"<dd>{PUBLISHER}</dd>" in page
+    assert '<a href="mailto:briefs@example.org">briefs@example.org</a>' in page
+    assert LICENCE in page
+    # The logo: in the masthead, published beside the stylesheets, byte for byte.
+    assert '<img class="site-logo" src="../../assets/logo.svg" alt="">' in page
+    assert (built / "assets" / "logo.svg").read_bytes() == (FEDERATION / "logo.svg").read_bytes()
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert '<img class="site-logo" src="assets/logo.svg" alt="">' in index
+    assert PUBLISHER in index and LICENCE in index
+
+
+@pytest.mark.slow
+def test_identity_is_in_the_pdf_text_and_metadata(built: Path) -> None:
+    pdf = built / "briefs" / BRIEF / f"{BRIEF}.pdf"
+    pages = _pdf_pages(pdf)
+    first, last = " ".join(pages[0].split()), " ".join(pages[-1].split())
+    assert "A. Tester (Federal Comparisons Desk); B. Reviewer" in first
+    assert PUBLISHER in first
+    assert "Federal Comparisons" in first and "TEST-BE-01" in first
+    # The colophon closes the last page.
+    for text in (PUBLISHER, "briefs@example.org", LICENCE, "Made with policybrief"):
+        assert text in last, text
+    with pikepdf.open(pdf) as doc:
+        info = doc.docinfo
+        assert str(info["/Author"]) == "A. Tester, B. Reviewer"
+        assert str(info["/Publisher"]) == PUBLISHER
+        assert str(info["/Rights"]) == LICENCE
+        assert str(info["/Creator"]).startswith("policybrief ")
+        assert "/dctermspublisher" not in info and "/dctermsrights" not in info
+        xmp = doc.open_metadata()
+        assert xmp.get("dc:publisher") == {PUBLISHER}
+        assert xmp.get("dc:rights") == LICENCE
+        assert xmp.get("dc:creator") == ["A. Tester", "B. Reviewer"]
+        assert xmp.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+
+
+@pytest.mark.slow
+def test_the_software_is_named_only_in_a_colophon(built: Path) -> None:
+    software = re.compile(r"policybrief", re.I)
+    for path in sorted(built.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        body = html.split("</head>", 1)[1]  # the head's generator tag is metadata (PDF Creator)
+        body = re.sub(r'<p class="colophon-line">[^<]*</p>', "", body)
+        assert not software.search(body), (path, software.findall(body))
+        assert len(re.findall(r'<p class="colophon-line">Made with policybrief', html)) == 1, path
+    for pdf in sorted(built.rglob("*.pdf")):
+        pages = _pdf_pages(pdf)
+        assert not any(software.search(text) for text in pages[:-1]), pdf
+        assert len(software.findall(pages[-1])) == 1, pdf
+
+
+@pytest.mark.slow
+def test_pages_say_edition_date_not_build_date(built: Path) -> None:
+    for path in sorted(built.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert "Built" not in html, path
+        assert "Edition date" in html, path
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert 'Edition date <time datetime="2025-04-01">1 April 2025</time>' in index

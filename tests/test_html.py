@@ -146,6 +146,23 @@ def audits(sites: tuple[Site, ...], browser: object) -> dict[tuple[str, int], di
                     outcome["overflow"] = browser.execute_script(  # type: ignore[attr-defined]
                         "return document.documentElement.scrollWidth - window.innerWidth;"
                     )
+                    # Table cells a reader cannot see without scrolling a box sideways, or
+                    # drawn with no size; and the index's cards, by group, with their widths.
+                    outcome["hidden_cells"] = browser.execute_script(  # type: ignore[attr-defined]
+                        "return [...document.querySelectorAll('tbody td, tbody th')].filter(c => {"
+                        " const r = c.getBoundingClientRect();"
+                        " return r.width < 1 || r.height < 1 || r.left < 0 || r.right > window.innerWidth + 0.5;"
+                        "}).map(c => (c.closest('table').id || c.closest('table').className) + ': ' + c.textContent.trim().slice(0, 40));"
+                    )
+                    outcome["cards"] = browser.execute_script(  # type: ignore[attr-defined]
+                        "return [...document.querySelectorAll('.brief-group')].map(g => [g.id || g.className,"
+                        " [...g.querySelectorAll('.brief-card')].map(c => c.getBoundingClientRect().width)]);"
+                    )
+                    outcome["toc"] = browser.execute_script(  # type: ignore[attr-defined]
+                        "const t = document.querySelector('.toc--screen'); if (!t) return null;"
+                        " const r = t.getBoundingClientRect(), m = document.querySelector('.brief-main').getBoundingClientRect();"
+                        " return {position: getComputedStyle(t).position, beside: r.right <= m.left, mainWidth: m.width};"
+                    )
                     results[(name, width)] = outcome
     return results
 
@@ -168,6 +185,72 @@ def test_pages_fit_a_phone_screen(audits: dict[tuple[str, int], dict]) -> None:
         if w == 390 and o["overflow"] > 0
     ]
     assert not wide, "\n".join(wide)
+
+
+def test_every_table_cell_is_visible_on_a_phone(audits: dict[tuple[str, int], dict]) -> None:
+    """At 390 px the tables are stacked as cards: no column is hidden behind a sideways scroll
+    (and at 1280 px nothing is cut either)."""
+    hidden = [
+        f"{name} at {w}px: {o['hidden_cells'][:5]}" for (name, w), o in audits.items() if o["hidden_cells"]
+    ]
+    assert not hidden, "\n".join(hidden)
+
+
+def test_desktop_layout_puts_the_contents_beside_the_text(audits: dict[tuple[str, int], dict]) -> None:
+    briefs = {(name, w): o for (name, w), o in audits.items() if "/briefs/" in name}
+    assert briefs
+    for (name, width), outcome in briefs.items():
+        toc = outcome["toc"]
+        assert toc is not None, f"{name}: no contents list"
+        if width == 1280:
+            # A sticky rail beside a text column that uses the window (not 62rem centred).
+            assert toc["position"] == "sticky" and toc["beside"], (name, toc)
+            assert toc["mainWidth"] > 850, (name, toc)
+        else:
+            assert toc["position"] == "static" and not toc["beside"], (name, toc)
+
+
+def test_index_shows_comparative_briefs_first_on_the_biggest_cards(
+    audits: dict[tuple[str, int], dict],
+) -> None:
+    for (name, width), outcome in audits.items():
+        if not name.endswith("/index.html") or "/briefs/" in name or width != 1280:
+            continue
+        groups = [(g.split("brief-group--")[-1], cards) for g, cards in outcome["cards"]]
+        kinds = [kind for kind, _cards in groups]
+        order = ["comparative", "thematic", "digest"]
+        assert kinds == [k for k in order if k in kinds], (name, kinds)
+        assert kinds[-1] == "digest", (name, kinds)
+        widths = dict(groups)
+        if "comparative" in widths:
+            assert min(widths["comparative"]) > 1.5 * max(widths["digest"]), (name, widths)
+
+
+def test_brief_pages_have_contents_and_labelled_cells(pages: list[Path]) -> None:
+    import re
+
+    briefs = [p for p in pages if p.parent.parent.name == "briefs"]
+    assert briefs
+    for page in briefs:
+        html = page.read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="toc toc--screen".*?</nav>', html, flags=re.S)
+        assert nav, page
+        targets = re.findall(r'href="#([^"]+)"', nav.group(0))
+        for heading_id in re.findall(r'<h2 id="([^"]+)"', html):
+            if heading_id not in ("toc-screen-heading",):
+                assert heading_id in targets or heading_id == "key-messages-heading", (page, heading_id)
+        assert all(f'id="{t}"' in html for t in targets), page
+        # Every body cell names its column, for the phone layout.
+        for body in re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S):
+            cells = re.findall(r"<t[dh]\b[^>]*>", body)
+            assert cells and all("data-label=" in c for c in cells), (
+                page,
+                [c for c in cells if "data-label" not in c][:3],
+            )
+        assert "Edition date" in html and "Built" not in html, page
+        # Charts open at full size: each image is a link to its own SVG.
+        for img in re.findall(r'<img src="(charts/[^"]+)"', html):
+            assert f'<a class="fig-zoom" href="{img}"' in html, (page, img)
 
 
 def test_pages_link_their_stylesheet_with_a_print_block(pages: list[Path]) -> None:

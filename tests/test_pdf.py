@@ -152,7 +152,11 @@ def test_metadata_matches_the_page(pdfs: list[Path]) -> None:
         with pikepdf.open(pdf) as doc:
             info = doc.docinfo
             assert str(info["/Title"]) == _unescape(title.group(1)), pdf.name
-            assert str(info["/Author"]) == meta(page, "author") == "policybrief analysts"
+            # The example names no authors: its publisher is the Author (policybrief.toml).
+            assert str(info["/Author"]) == meta(page, "author") == "policybrief example project"
+            assert str(info["/Publisher"]) == meta(page, "dcterms.publisher") == "policybrief example project"
+            assert str(info["/Rights"]) == _unescape(meta(page, "dcterms.rights") or "")
+            assert str(info["/Creator"]) == meta(page, "generator")
             assert str(info["/Subject"]) == _unescape(meta(page, "description") or "")
             assert str(info["/Keywords"]) == _unescape(meta(page, "keywords") or "")
             created = dt.date.fromisoformat(meta(page, "dcterms.created") or "")
@@ -192,7 +196,10 @@ def test_pages_toc_header_footer_bookmarks(pdfs: list[Path]) -> None:
         brief_title = _unescape(h1.group(1))
         for number, page in enumerate(pages[1:], start=2):
             head = page.strip().splitlines()[0]
-            assert head.strip().startswith(brief_title[:30]) and "policybrief" in head, (pdf.name, number)
+            assert head.strip().startswith(brief_title[:30]) and "Manufacturing Policy Briefs" in head, (
+                pdf.name,
+                number,
+            )
         # Bookmarks from the headings; briefs (not the one-page digests) have contents with
         # page numbers (target-counter).
         for heading in ("Key messages", "Sources"):

@@ -77,10 +77,10 @@ def test_two_builds_are_byte_identical(
         created = str(pdf.docinfo["/CreationDate"])
     if epoch is not None:
         # The build date follows SOURCE_DATE_EPOCH, in UTC, on the pages and in the digests.
-        assert "Built 14 November 2023" in index
+        assert "Edition date 14 November 2023" in index
         assert created == "D:20231114"
     else:
-        assert "Built 1 November 2026" in index  # the newest brief's edition
+        assert "Edition date 1 November 2026" in index  # the newest brief's edition
         assert created == "D:20261101"
 
 

@@ -24,6 +24,7 @@ from .models import Brief, BriefKind, Measure, SourceDocument
 from .options import Options
 from .project import ProjectSettings
 from .render import NOTES_PLACEHOLDER, Citations, environment, render_page
+from .tablelabels import label_cells
 
 if TYPE_CHECKING:
     from .analyse import Selection
@@ -77,21 +78,51 @@ def date_label(day: dt.date) -> str:
 
 
 def site_context(corpus: Corpus, edition: dt.date, settings: ProjectSettings) -> dict[str, Any]:
-    """What every page prints about the site: the identity from the project file."""
+    """What every page prints about the site: the publisher's identity from the project file.
+    The date is the edition's (the newest brief's, or SOURCE_DATE_EPOCH), not the day of the
+    build: a rebuild of the same content prints the same date."""
     site = settings.site
     return {
         "name": site.title,
+        "series": site.series_name,
         "publisher": site.publisher,
-        "authors": list(site.authors),
+        "authors": [{"name": a.name, "affiliation": a.affiliation, "label": a.label()} for a in site.authors],
+        "logo": site.logo_asset(),
+        "contact": site.contact,
+        "contact_href": _contact_href(site.contact),
+        "licence": site.licence,
         "tagline": site.tagline,
         "version": __version__,
-        "built": date_label(edition),
+        "edition": date_label(edition),
         "document_count": len(corpus.documents),
         "lede": (
             f"{site.lede.rstrip('.')}, drawn from {len(corpus.documents)} source documents. Each "
             "brief comes as a web page and a PDF, with its data as CSV and JSON."
         ),
     }
+
+
+def _contact_href(contact: str | None) -> str | None:
+    """A link for a contact line that is an e-mail or web address (and allowed); else None."""
+    from .urls import allowed
+
+    if contact is None:
+        return None
+    if re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", contact):
+        return f"mailto:{contact}"
+    return contact if re.match(r"https?://\S+$", contact) and allowed(contact) else None
+
+
+def logo_bytes(options: Options) -> bytes | None:
+    """The project's logo, read by the rules of policybrief.project.read_logo; a logo that
+    became unreadable since the project file was loaded is a content error."""
+    from .problems import ContentError, Problem
+    from .project import PROJECT_FILE, LogoError, read_logo
+
+    try:
+        return read_logo(options.project, options.settings.site)
+    except LogoError as exc:
+        raise ContentError([Problem(PROJECT_FILE, None, "site.logo", str(exc))]) from None
 
 
 def describe_citation(corpus: Corpus, ident: str, numbers: dict[str, int]) -> Markup:
@@ -249,7 +280,8 @@ def render_product(
             "quantity_columns": QUANTITY_COLUMNS,
         }
         pages[medium] = render_page(env, "brief.html", context, citations, "partials/endnotes.html")
-    product.files[prefix + "index.html"] = pages["screen"].encode("utf-8")
+    # Every table cell carries its column header, for the narrow-screen card layout.
+    product.files[prefix + "index.html"] = label_cells(pages["screen"]).encode("utf-8")
 
     if options.pdf_for(brief.kind):
         pdf_writer: PdfWriter
@@ -262,6 +294,9 @@ def render_product(
         # no input to the PDF, so that rewording what only the screen shows, such as a
         # digest's summary, leaves the PDF in the build cache.)
         embeddable = {k: v for k, v in product.files.items() if k.endswith(".svg")}
+        logo = logo_bytes(options)
+        if logo is not None:
+            embeddable[str(options.settings.site.logo_asset())] = logo
         product.files[prefix + f"{brief.id}.pdf"], product.pdf_pages = pdf_writer(
             pages["print"], page_dir=prefix, files=embeddable, options=options, brief=brief
         )
@@ -345,6 +380,9 @@ def render_index(corpus: Corpus, products: list[Brief], options: Options, editio
     product = ProductFiles("index", {"index.html": page.encode("utf-8")})
     for name, asset in options.theme.assets().items():
         product.files[f"assets/{name}"] = asset.read_bytes()
+    logo = logo_bytes(options)
+    if logo is not None:
+        product.files[str(options.settings.site.logo_asset())] = logo
     product.templates = dict(env.loader.read)  # type: ignore[union-attr]
     return product
 

@@ -2,9 +2,9 @@
 
 A project is a folder holding `policybrief.toml`, its `content/`, optionally its own
 `templates/` (overriding the default theme file by file), and by default `sources/` and
-`output/`. The file holds the identity the briefs print (title, publisher, authors), the
-country and languages, the labels of the levels of government, where things live and the
-paper size. Content (the taxonomy, summaries and briefs) stays in content/: configuration
+`output/`. The file holds the identity the briefs print (title, series, publisher, authors,
+logo, contact, licence), the country and languages, the labels of the levels of government,
+where things live and the paper size. Content (the taxonomy, summaries and briefs) stays in content/: configuration
 mixed with content is what Datasette spent a major release untangling.
 
 Why TOML: it is the format Python tools already use for project files (pyproject.toml), it
@@ -42,19 +42,83 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Author(_Strict):
+    """A named author of the briefs, printed in the byline and the colophon."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    #: Where the author works, printed after the name ("A. Analyst, Example Institute").
+    affiliation: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+    def label(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+#: The kinds of logo a project may give: vector or bitmap, both of which browsers show in an
+#: <img> (no scripts run there) and WeasyPrint draws without a plug-in.
+LOGO_SUFFIXES = (".svg", ".png")
+#: The most a logo may be: a mark for a masthead, not a photograph.
+MAX_LOGO_BYTES = 512 * 1024
+
+
 class SiteSettings(_Strict):
-    #: The series name printed on every page and PDF cover.
+    """The publisher's identity: printed in the masthead, on each brief's cover and in its
+    colophon, and written into the PDFs' metadata. Nothing of it is in the code."""
+
+    #: The site's name: the masthead on every page, the running head of the PDFs.
     title: str = "Policy briefs"
-    #: Who publishes the briefs: the PDF's author and every page's footer.
-    publisher: str = "policybrief"
-    #: Named authors, printed with the publisher when given.
-    authors: list[str] = []
+    #: The series the briefs are published in, printed with each brief's number on its
+    #: cover ("Policy brief series · PB-2026-01"); by default the title. The number itself is
+    #: per brief, in its front matter (`number:`), as its edition date is.
+    series: str | None = None
+    #: Who publishes the briefs (an institution, a team): the byline, the colophon and the
+    #: PDF's Publisher; the PDF's Author when no author is named.
+    publisher: str | None = None
+    #: Named authors (`[[site.authors]]` tables with `name` and optional `affiliation`; a
+    #: plain string is a name): the byline and the PDF's Author.
+    authors: list[Author] = []
+    #: A logo file inside the project (SVG or PNG, at most 512 KiB), shown in the masthead.
+    logo: str | None = None
+    #: One contact line: an e-mail address, a web address or a postal line.
+    contact: str | None = None
+    #: The licence line printed in every colophon ("Text and data: CC BY 4.0"), and the
+    #: PDF's Rights.
+    licence: str | None = None
     #: One line under the title on screen, and the pages' description.
     tagline: str = "National and subnational measures compared, every figure traced to its source"
     #: The index page's opening sentence; the number of source documents follows it.
     lede: str = "Briefs comparing national and subnational measures"
     #: Keywords added to every brief's PDF and page metadata.
     keywords: list[str] = ["policy brief"]
+
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _names(cls, authors: object) -> object:
+        # A plain string is an author's name (the form of older project files).
+        if isinstance(authors, list):
+            return [{"name": a} if isinstance(a, str) else a for a in authors]
+        return authors
+
+    @field_validator("series", "publisher", "contact", "licence")
+    @classmethod
+    def _one_line(cls, text: str | None) -> str | None:
+        if text is not None and (not text.strip() or "\n" in text):
+            raise ValueError("must be one line of text (leave the key out to print nothing)")
+        return text.strip() if text is not None else None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_name(cls, logo: str | None) -> str | None:
+        if logo is not None and not logo.lower().endswith(LOGO_SUFFIXES):
+            raise ValueError(f"a logo is an SVG or PNG file ({', '.join(LOGO_SUFFIXES)})")
+        return logo
+
+    @property
+    def series_name(self) -> str:
+        return self.series or self.title
+
+    def logo_asset(self) -> str | None:
+        """Where the logo is published, relative to the output root."""
+        return f"assets/logo{Path(self.logo).suffix.lower()}" if self.logo else None
 
 
 class CountrySettings(_Strict):
@@ -253,10 +317,49 @@ def load_project(root: Path) -> Project:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ContentError([Problem(rel, int(line.group(1)) if line else None, "", message)]) from None
     problems: list[Problem] = []
-    settings = validate_model(ProjectSettings, Located(data, _toml_lines(text)), rel, problems)
+    lines = _toml_lines(text)
+    settings = validate_model(ProjectSettings, Located(data, lines), rel, problems)
     if settings is None:
         raise ContentError(problems)
+    try:
+        read_logo(root, settings.site)
+    except LogoError as exc:
+        line = lines.get(("site", "logo"))
+        raise ContentError([Problem(rel, line, "site.logo", str(exc))]) from None
     return Project(root, settings, path)
+
+
+class LogoError(ValueError):
+    """A logo the build will not read; the message says why."""
+
+
+def read_logo(root: Path, site: SiteSettings) -> bytes | None:
+    """The logo's bytes (None without one): a regular file inside the project, within
+    MAX_LOGO_BYTES, that is what its name says (PNG signature; SVG text with an <svg>
+    element). The same rules as content (policybrief.safefiles): the project file names it,
+    and whoever wrote that may not point the build at /dev/zero or ~/.ssh."""
+    from .safefiles import UnsafeFile, read_bytes
+
+    if site.logo is None:
+        return None
+    name = Path(site.logo)
+    if name.is_absolute():
+        raise LogoError(f"'{site.logo}' is an absolute path: give a path relative to the project folder")
+    try:
+        data = read_bytes(root / name, root, MAX_LOGO_BYTES)
+    except UnsafeFile as exc:
+        raise LogoError(f"'{site.logo}' {exc}") from None
+    if name.suffix.lower() == ".png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise LogoError(f"'{site.logo}' is not a PNG image (no PNG signature)")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LogoError(f"'{site.logo}' is not an SVG image (not UTF-8 text)") from None
+        if not re.search(r"<svg[\s>]", text):
+            raise LogoError(f"'{site.logo}' is not an SVG image (no <svg> element)")
+    return data
 
 
 _TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -313,4 +416,14 @@ def _toml_lines(text: str) -> dict[tuple[str | int, ...], int]:
     return lines
 
 
-__all__ = ["PROJECT_FILE", "Project", "ProjectSettings", "find_root", "load_project"]
+__all__ = [
+    "PROJECT_FILE",
+    "Author",
+    "LogoError",
+    "Project",
+    "ProjectSettings",
+    "SiteSettings",
+    "find_root",
+    "load_project",
+    "read_logo",
+]

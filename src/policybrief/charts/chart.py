@@ -33,7 +33,7 @@ class Chart:
     svg: str  # a complete SVG document (ids prefixed with "<id>-"; role="img" and <title>)
     alt: str  # what a screen-reader user needs: the main values, generated from the data
     caption: str  # the finding, computed from the data
-    source: str  # "Source: policybrief analysis of N documents: a, b."
+    source: str  # "Source: analysis of N documents: a, b."
     data_summary: DataTable
     width_cm: float
     height_cm: float

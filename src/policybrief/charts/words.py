@@ -32,7 +32,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def source(doc_ids: Sequence[str]) -> str:
     ids = sorted(set(doc_ids))
-    return f"Source: policybrief analysis of {plural(len(ids), 'document')}: {', '.join(ids)}."
+    return f"Source: analysis of {plural(len(ids), 'document')}: {', '.join(ids)}."
 
 
 def wrap(text: str, width: int, lines: int = 2) -> str:

@@ -11,7 +11,9 @@ makes one fix, and says why in its docstring:
 - `toc_links`: one /Link per link in the table of contents;
 - `language`: CJK text without a language is marked /Lang with the project's CJK name
   language (`zh-Hans` in the example);
-- `parent_tree`: the structure root gets /ParentTreeNextKey.
+- `parent_tree`: the structure root gets /ParentTreeNextKey;
+- `metadata`: the publisher and the licence go into the XMP packet (dc:publisher,
+  dc:rights) and the Info dictionary.
 
 They share the structure tree and the pages' parsed content (`tree`, `content`). The
 fixes change the structure tree and, in the content streams, only marked-content tags:
@@ -27,7 +29,7 @@ import io
 import pikepdf
 
 from ..models import Brief
-from . import language, parent_tree, running_heads, split_tables, table_headers, toc_links
+from . import language, metadata, parent_tree, running_heads, split_tables, table_headers, toc_links
 from .tree import Tree
 
 #: The fixes, in the order they run: the split tables are joined before the running heads'
@@ -50,6 +52,7 @@ def postprocess(pdf: bytes, brief: Brief, cjk_lang: str | None = None) -> bytes:
             tree = Tree(doc, root, cjk_lang)
             for fix in FIXES:
                 fix(tree)
+        metadata.fix(doc)
         out = io.BytesIO()
         doc.save(
             out,

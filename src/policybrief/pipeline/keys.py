@@ -31,6 +31,7 @@ from ..cache import (
     template_sha,
 )
 from ..options import Options
+from ..project import MAX_LOGO_BYTES
 from ..safefiles import fingerprint as file_fingerprint
 from .entry import INDEX, ProductEntry
 from .plan import source_date_epoch
@@ -52,6 +53,8 @@ class Inputs:
     code: str
     fonts: str
     fingerprint: str
+    #: The project's logo (policybrief.toml: site.logo), hashed: every page shows it.
+    logo: str | None = None
 
     @classmethod
     def scan(cls, options: Options) -> Inputs:
@@ -70,6 +73,12 @@ class Inputs:
         assets = {k: v for k, v in assets.items() if k.endswith(".css")}
         code = code_version()
         fonts = fonts_fingerprint()  # the PDFs' fonts, and the charts'
+        logo = options.settings.site.logo
+        logo_sha = (
+            None
+            if logo is None
+            else file_fingerprint(options.project / logo, options.project, MAX_LOGO_BYTES)
+        )
         fingerprint = key_of(
             {
                 "settings": settings(options),
@@ -77,9 +86,10 @@ class Inputs:
                 "fonts": fonts,
                 "content": content,
                 "templates": templates,
+                "logo": logo_sha,
             }
         )
-        return cls(content, templates, assets, code, fonts, fingerprint)
+        return cls(content, templates, assets, code, fonts, fingerprint, logo_sha)
 
 
 def settings(options: Options) -> dict[str, Any]:
@@ -159,6 +169,7 @@ def _common(options: Options, inputs: Inputs) -> dict[str, Any]:
         # Which template files exist: a new file can change what an `include` finds.
         "template_names": sorted(inputs.templates),
         "project_settings": options.settings.model_dump(mode="json"),
+        "logo": inputs.logo,
     }
 
 
