@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, edit, tree_digest
+from conftest import FIXTURES, ROOT, edit, line_of, tree_digest
 from policybrief.cli import main
 
 
@@ -105,9 +105,13 @@ def test_project_file_errors_name_file_and_line(tmp_path: Path, capsys: pytest.C
     edit(project / "policybrief.toml", 'paper = "A4"', 'paper = "A5"\ncolour = "red"')
     assert run("check", "--project", project) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("policybrief.toml:13: country.code: 'XX' is not an ISO 3166-1 alpha-2")
-    assert err[1].startswith("policybrief.toml:32: pdf.paper: paper must be one of A4, Letter")
-    assert err[2].startswith("policybrief.toml:33: pdf.colour: unknown field")
+    code, paper = (
+        line_of(project / "policybrief.toml", 'code = "XX"'),
+        line_of(project / "policybrief.toml", "paper ="),
+    )
+    assert err[0].startswith(f"policybrief.toml:{code}: country.code: 'XX' is not an ISO 3166-1 alpha-2")
+    assert err[1].startswith(f"policybrief.toml:{paper}: pdf.paper: paper must be one of A4, Letter")
+    assert err[2].startswith(f"policybrief.toml:{paper + 1}: pdf.colour: unknown field")
 
 
 def test_port_in_use_is_not_a_content_error(
