@@ -104,6 +104,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "templates", root / "templates")
     (root / "output").mkdir()
     (root / "output" / "index.html").write_text("<p>the previous build</p>\n")
+    (root / "output" / "manifest.json").write_text('{"generator": "policybrief", "files": []}\n')
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "secret.md").write_text(f"---\nid: secret\n---\n{CANARY}\n", encoding="utf-8")
     (tmp_path / "outside" / "taxonomy.yaml").write_text(f"# {CANARY}\n", encoding="utf-8")

@@ -47,6 +47,7 @@ def build(options: Options) -> BuildResult:
 
 def _build(options: Options) -> BuildResult:
     started = time.perf_counter()
+    _check_output(options)
     cache = Cache(cache_root(options.project), read=not options.clean)
     for _attempt in range(3):
         inputs = Inputs.scan(options)
@@ -62,6 +63,19 @@ def _build(options: Options) -> BuildResult:
             return outcome
         log.warning("Inputs changed during the build; building again.")
     raise RuntimeError("content or templates kept changing during the build; try again")
+
+
+def _check_output(options: Options) -> None:
+    """Refuse an output folder whose replacement would delete something else."""
+    from ..outputguard import output_problem
+    from ..problems import Problem
+    from ..project import PROJECT_FILE
+
+    sources = options.project / options.settings.paths.sources
+    problem = output_problem(options.output, options.project, options.content, sources)
+    if problem is not None:
+        where = PROJECT_FILE if (options.project / PROJECT_FILE).is_file() else "--output"
+        raise ContentError([Problem(where, None, "paths.output", problem)])
 
 
 def _build_changed(
