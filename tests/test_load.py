@@ -34,7 +34,9 @@ def test_missing_field(content: Path) -> None:
     path = content / DOC
     edit(path, "    status: announced\n", "")
     line = line_of(path, "- id: alpha-smart-factory-pilot")
-    assert problems(content) == [f"content/{DOC}:{line}: measures[0].status: required field is missing"]
+    assert problems(content) == [
+        f"content/{DOC}:{line}: measures[0].status: required field is missing (one of: announced, in-force, completed, proposed, unknown)"
+    ]
 
 
 def test_wrong_type_names_the_line_of_the_key(content: Path) -> None:
@@ -53,7 +55,7 @@ def test_unknown_jurisdiction_and_theme_reported_together(content: Path) -> None
     edit(path, "themes: [intelligent-manufacturing]", "themes: [robots]")
     assert problems(content) == [
         f"content/{DOC}:{line_of(path, 'themes: [robots]')}: measures[0].themes[0]: unknown theme 'robots'",
-        f"content/{DOC}:{line_of(path, 'jurisdiction: CN-XX')}: measures[1].jurisdiction: unknown jurisdiction 'CN-XX'",
+        f"content/{DOC}:{line_of(path, 'jurisdiction: CN-XX')}: measures[1].jurisdiction: unknown jurisdiction 'CN-XX' (codes are listed under jurisdictions in content/taxonomy.yaml: add it there, or check the spelling)",
     ]
 
 

@@ -36,7 +36,7 @@ def test_limits_from_the_project_file_apply(project: Path, capsys: pytest.Captur
     add_limits(project, "max_yaml_depth = 3")
     status, err = check(project, capsys)
     assert status == 1
-    assert any(":" in e and "nested more than 3 levels deep (Limits.max_yaml_depth" in e for e in err)
+    assert any(":" in e and "nested more than 3 levels deep ([limits] max_yaml_depth" in e for e in err)
 
 
 def test_a_narrower_year_range_catches_an_old_year(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

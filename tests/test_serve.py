@@ -107,3 +107,25 @@ def test_serve_rebuilds_and_reloads(
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
+
+
+def test_serve_checks_anchors_against_the_sources(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`serve` verifies anchors as `build` does (a hint told analysts to pass --sources, which
+    serve did not accept); a failing anchor is a warning in a preview, not a refusal."""
+    import logging
+
+    from policybrief.options import Options
+    from policybrief.serve import rebuild
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    options = Options(project=tmp_path, content=content, output=tmp_path / "out", pdf=False, jobs=1)
+    with caplog.at_level(logging.INFO, logger="policybrief"):
+        assert rebuild(options, FIXTURES / "sources")
+    assert "evidence anchors verified against the sources" in caplog.text
+    assert "not checked against sources" not in caplog.text
+    edit(content / "documents" / "fixture-alpha.md", "select 50 smart factories", "select 50 smart robots")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="policybrief"):
+        assert rebuild(options, FIXTURES / "sources")
+    assert "anchor not found" in caplog.text

@@ -87,7 +87,8 @@ def test_number_word_that_disagrees(content: Path) -> None:
     line = line_of(path, "targets nine parks")
     assert problems(content) == [
         f"content/{BRIEF}:{line}: key_messages[1]: the figure 'nine' (9) agrees with no quantity "
-        "its sentence cites: alpha-shandong-parks-target is 12 parks"
+        "its sentence cites: alpha-shandong-parks-target is 12 parks; if it counts documents, "
+        "measures or jurisdictions, compute it ([=count …])"
     ]
 
 

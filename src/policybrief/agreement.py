@@ -94,6 +94,12 @@ def check_brief_text(text: str, resolve: Resolver) -> Iterator[tuple[int, str]]:
                     (
                         f"the figure '{fig.text}' ({fig.value_label()}) agrees with no quantity "
                         f"its sentence cites: {values}"
+                        # A number word is most often a count of the corpus, typed by hand.
+                        + (
+                            "; if it counts documents, measures or jurisdictions, compute it ([=count …])"
+                            if fig.in_words
+                            else ""
+                        )
                     ),
                 )
             elif verdict is not None:

@@ -113,6 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_arguments(serve)
     _render_arguments(serve)
+    serve.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="check every evidence anchor against the source files in DIR at each rebuild, "
+        "reporting problems as warnings (default: the project file's sources folder, when it exists)",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     _verbosity(serve)
     new = commands.add_parser(
@@ -280,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(options, sources, args.strict, args.quiet, args.verbose)
         if args.command == "serve":
-            return _serve(options, args.port)
+            return _serve(options, args.port, sources)
         return _build(options, sources, args.strict, args.quiet, args.verbose)
     except NoProject as exc:
         print(safe(f"error: {exc}"), file=sys.stderr)
@@ -367,11 +374,11 @@ def _sources(args: argparse.Namespace, project, options: Options) -> Path | None
     return None
 
 
-def _serve(options: Options, port: int) -> int:
+def _serve(options: Options, port: int, sources: Path | None = None) -> int:
     from .serve import serve
 
     try:
-        serve(options, port=port)
+        serve(options, port=port, sources=sources)
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             print(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror}; try --port N", file=sys.stderr)

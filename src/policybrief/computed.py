@@ -155,7 +155,8 @@ def check(expr: Expression, corpus: Corpus) -> str | None:
         return None if isinstance(record, SourceDocument) else f"'{expr.what}' is not a document"
     for key, value in expr.filters.items():
         if key == "level" and value not in {lvl.value for lvl in Level}:
-            return f"unknown level '{value}'"
+            # The keys, not the project's labels ("federal", "Land"): say which they are.
+            return f"unknown level '{value}' (levels: {', '.join(lvl.value for lvl in Level)})"
         if key == "status" and value not in {s.value for s in Status}:
             return f"unknown status '{value}' (known: {', '.join(s.value for s in Status)})"
         if key == "theme" and value not in {t.id for t in tax.themes}:

@@ -99,7 +99,7 @@ def _citable_ids(corpus: Corpus) -> set[str]:
 
 def _strings(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every string in the loaded data with its path. The YAML loader bounds the nesting
-    (Limits.max_yaml_depth), so this recursion is bounded too."""
+    ([limits] max_yaml_depth in policybrief.toml), so this recursion is bounded too."""
     if isinstance(data, str):
         yield loc, data
     elif isinstance(data, dict):
@@ -124,7 +124,7 @@ def _check_views(corpus: Corpus, key: str, rel: str, located: Located) -> Iterat
             rel,
             located.line_of(("body",)),
             "body",
-            f"{count} views placed; a brief places at most {limit} (Limits.max_views_per_brief)",
+            f"{count} views placed; a brief places at most {limit} ([limits] max_views_per_brief in policybrief.toml)",
         )
 
 
@@ -155,8 +155,9 @@ def _check_years(
                             rel,
                             located.line_of(where),
                             field_path(where),
-                            f"year {year} is outside {limits.min_year}–{limits.max_year} "
-                            "(Limits.min_year, max_year; set them in the project's [limits])",
+                            f"year {year} is outside {limits.min_year}–{limits.max_year}; a "
+                            "project can change the bounds with min_year and max_year in the "
+                            "[limits] table of policybrief.toml",
                         )
             else:
                 yield from _check_years(item, (*loc, key), rel, located, limits)
@@ -180,7 +181,7 @@ def _check_value(
                 field_path(where),
                 f"{value!r} is outside the bounds for a figure: 0, or between "
                 f"{limits.min_abs_value:g} and {limits.max_abs_value:g} in magnitude "
-                "(Limits.min_abs_value, max_abs_value)",
+                "(min_abs_value, max_abs_value in the [limits] table of policybrief.toml)",
             )
             return
     if qty.unit.strip() == "rank":

@@ -32,6 +32,32 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+def _choices(model: type[BaseModel], loc: tuple[object, ...]) -> str:
+    """' (one of: a, b)' when the missing field takes a fixed set of values, else ''."""
+    import enum
+    import typing
+
+    current: object = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or not isinstance(part, str) or part not in fields:
+            return ""
+        current = fields[part].annotation
+        # Unwrap Optional, list[...] and nested models to the type the next part names.
+        for arg in (*typing.get_args(current), current):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                current = arg
+                break
+    values: list[str] = []
+    if typing.get_origin(current) is typing.Literal:
+        values = [str(v) for v in typing.get_args(current)]
+    elif isinstance(current, type) and issubclass(current, enum.Enum):
+        values = [str(m.value) for m in current]
+    return f" (one of: {', '.join(values)})" if values else ""
+
+
 def validate_model(model: type[M], located: Located, rel: str, problems: list[Problem]) -> M | None:
     try:
         return model.model_validate(located.data)
@@ -41,7 +67,7 @@ def validate_model(model: type[M], located: Located, rel: str, problems: list[Pr
             loc = _clean_loc(located.data, tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
-                msg = "required field is missing"
+                msg = "required field is missing" + _choices(model, tuple(err["loc"]))
             elif err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling against docs/content-format.md)"
             key = field_path(loc)

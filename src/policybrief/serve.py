@@ -214,10 +214,31 @@ def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def rebuild(options: Options) -> bool:
-    """One incremental build; problems are logged, never raised. True if it succeeded."""
+def _verify(options: Options, sources: Path) -> int | None:
+    """Check every evidence anchor against the sources; problems are logged as warnings (a
+    preview is not refused for them, `build --strict` is). How many were verified."""
+    from .load import load_corpus
+    from .sources import verify_sources
+
+    if not sources.is_dir():
+        log.warning("%s: sources folder not found; anchors not checked", sources)
+        return None
+    try:
+        corpus = load_corpus(options.content, options.settings, options.limits)
+    except ContentError:
+        return None  # the build reports the content problems
+    report = verify_sources(corpus, sources, corpus.limits)
+    for problem in report.problems:
+        log.warning("%s", problem)
+    return sum(c.anchors_found for c in report.coverage)
+
+
+def rebuild(options: Options, sources: Path | None = None) -> bool:
+    """One incremental build; problems are logged, never raised. True if it succeeded.
+    With `sources`, the evidence anchors are checked against them first, as `build` does."""
     from .pipeline import build
 
+    verified = _verify(options, sources) if sources is not None else None
     try:
         result = build(options)
     except ContentError as exc:
@@ -231,7 +252,7 @@ def rebuild(options: Options) -> bool:
         return False
     for warning in result.warnings:
         log.warning("%s", warning)
-    log.info("%s", result.summary())
+    log.info("%s", result.summary(verified=verified))
     return True
 
 
@@ -253,6 +274,7 @@ def serve(
     *,
     stop: threading.Event | None = None,
     ready: Callable[[int], None] | None = None,
+    sources: Path | None = None,
 ) -> None:
     """Build, serve and rebuild on change until Ctrl-C (or until `stop` is set)."""
     stop = stop or threading.Event()
@@ -262,7 +284,7 @@ def serve(
     # in the listen queue until the first build is done and the server thread starts.
     server = _Server((HOST, port), make_handler(site))
     try:
-        rebuild(options)
+        rebuild(options, sources)
         _warm_up(options)
     except BaseException:
         server.server_close()
@@ -289,7 +311,7 @@ def serve(
             seen = current
             log.info("Change detected; rebuilding.")
             started = time.perf_counter()
-            if rebuild(options):
+            if rebuild(options, sources):
                 site.refresh()
                 log.debug("rebuilt in %.2f s", time.perf_counter() - started)
     except KeyboardInterrupt:

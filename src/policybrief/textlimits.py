@@ -42,7 +42,7 @@ def markdown_hazard(text: str, limits: Limits, *, body: bool = False) -> Hazard 
         return Hazard(
             1,
             f"{len(text):,} characters is longer than the limit of {limits.max_body_chars:,} "
-            "(Limits.max_body_chars): split it or shorten it",
+            "([limits] max_body_chars in policybrief.toml): split it or shorten it",
         )
     return (
         _inline_hazard(text, limits.max_inline_nesting)
@@ -82,7 +82,7 @@ def _inline_hazard(text: str, limit: int) -> Hazard | None:
             return Hazard(
                 _line(text, match.start()),
                 f"more than {limit} unclosed {names[key]} in one paragraph "
-                "(Limits.max_inline_nesting): close them, or escape them with a backslash",
+                "([limits] max_inline_nesting in policybrief.toml): close them, or escape them with a backslash",
             )
     return None
 
@@ -93,13 +93,16 @@ def _block_hazard(text: str, limit: int) -> Hazard | None:
     for number, line in enumerate(text.splitlines(), start=1):
         prefix = re.match(r"[ \t>]*", line).group()  # type: ignore[union-attr]
         if prefix.count(">") > limit:
-            return Hazard(number, f"quotes nested more than {limit} deep (Limits.max_inline_nesting)")
+            return Hazard(
+                number,
+                f"quotes nested more than {limit} deep ([limits] max_inline_nesting in policybrief.toml)",
+            )
         indent = len(prefix.replace(">", "").expandtabs(4))
         if indent > max_indent:
             return Hazard(
                 number,
                 f"indented {indent} columns: lists nest at most {limit} deep "
-                f"({max_indent} columns; Limits.max_inline_nesting)",
+                f"({max_indent} columns; [limits] max_inline_nesting in policybrief.toml)",
             )
     return None
 
@@ -117,7 +120,7 @@ def _html_hazard(text: str, limit: int) -> Hazard | None:
         if depth > limit:
             return Hazard(
                 _line(text, match.start()),
-                f"raw HTML nested more than {limit} tags deep (Limits.max_inline_nesting)",
+                f"raw HTML nested more than {limit} tags deep ([limits] max_inline_nesting in policybrief.toml)",
             )
     return None
 
@@ -127,7 +130,9 @@ def _table_hazard(text: str, limit: int) -> Hazard | None:
     for number, line in enumerate(text.splitlines(), start=1):
         rows = rows + 1 if line.lstrip().startswith("|") else 0
         if rows > limit + 2:  # the header and its separator line
-            return Hazard(number, f"a table of more than {limit:,} rows (Limits.max_table_rows)")
+            return Hazard(
+                number, f"a table of more than {limit:,} rows ([limits] max_table_rows in policybrief.toml)"
+            )
     return None
 
 

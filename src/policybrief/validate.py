@@ -48,6 +48,12 @@ def _norm(name: str) -> str:
     return " ".join(text.split())
 
 
+#: How to fix an unknown jurisdiction code, appended to the message.
+_ADD_TO_TAXONOMY = (
+    " (codes are listed under jurisdictions in content/taxonomy.yaml: add it there, or check the spelling)"
+)
+
+
 def check_corpus(
     corpus: Corpus, references: bool = True, settings: ProjectSettings | None = None
 ) -> list[Problem]:
@@ -341,7 +347,7 @@ def _check_documents(corpus: Corpus, ids: dict[str, str], references: bool) -> I
             yield bad(("source", "file"), f"source file already summarised by '{files[doc.source.file]}'")
         files.setdefault(doc.source.file, doc.id)
         if doc.subject not in codes:
-            yield bad(("subject",), f"unknown jurisdiction '{doc.subject}'")
+            yield bad(("subject",), f"unknown jurisdiction '{doc.subject}'{_ADD_TO_TAXONOMY}")
         if not doc.measures:
             yield bad(("measures",), "a document with no measures: every summary records at least one")
         if not doc.summary.strip():
@@ -353,7 +359,10 @@ def _check_documents(corpus: Corpus, ids: dict[str, str], references: bool) -> I
         for m_i, measure in enumerate(doc.measures):
             base: tuple[str | int, ...] = ("measures", m_i)
             if measure.jurisdiction not in codes:
-                yield bad((*base, "jurisdiction"), f"unknown jurisdiction '{measure.jurisdiction}'")
+                yield bad(
+                    (*base, "jurisdiction"),
+                    f"unknown jurisdiction '{measure.jurisdiction}'{_ADD_TO_TAXONOMY}",
+                )
             for a_i, actor in enumerate(measure.actors):
                 if actor not in actors:
                     yield bad((*base, "actors", a_i), f"unknown actor '{actor}'")
@@ -419,7 +428,7 @@ def _check_quantity(qty: Quantity, loc, bad, codes, actors) -> Iterator[Problem]
     if not qty.unit.strip():
         yield bad((*loc, "unit"), "a quantity without a unit")
     if qty.jurisdiction is not None and qty.jurisdiction not in codes:
-        yield bad((*loc, "jurisdiction"), f"unknown jurisdiction '{qty.jurisdiction}'")
+        yield bad((*loc, "jurisdiction"), f"unknown jurisdiction '{qty.jurisdiction}'{_ADD_TO_TAXONOMY}")
     if qty.enterprise is not None:
         actor = actors.get(qty.enterprise)
         if actor is None:
@@ -454,7 +463,7 @@ def _check_briefs(corpus: Corpus, ids: dict[str, str], references: bool) -> Iter
                 yield bad(("covers", "instruments", i), f"unknown instrument '{inst}'")
         for i, code in enumerate(cov.jurisdictions):
             if code not in codes:
-                yield bad(("covers", "jurisdictions", i), f"unknown jurisdiction '{code}'")
+                yield bad(("covers", "jurisdictions", i), f"unknown jurisdiction '{code}'{_ADD_TO_TAXONOMY}")
 
         texts: list[tuple[tuple[str | int, ...], str, int]] = [
             (("key_messages", i), text, 0) for i, text in enumerate(brief.key_messages)

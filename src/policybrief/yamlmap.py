@@ -148,7 +148,7 @@ class _Builder:
             raise YamlError(
                 line,
                 f"nested more than {self.limits.max_yaml_depth} levels deep "
-                "(Limits.max_yaml_depth; see docs/threat-model.md)",
+                "([limits] max_yaml_depth in policybrief.toml; see docs/threat-model.md)",
                 _field(path),
             )
 
