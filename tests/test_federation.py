@@ -198,3 +198,13 @@ def test_pages_say_edition_date_not_build_date(built: Path) -> None:
         assert "Edition date" in html, path
     index = (built / "index.html").read_text(encoding="utf-8")
     assert 'Edition date <time datetime="2025-04-01">1 April 2025</time>' in index
+
+
+@pytest.mark.slow
+def test_the_map_caption_counts_and_notes_from_the_taxonomy(built: Path) -> None:
+    page = (built / "briefs" / "federal-regional-test" / "index.html").read_text(encoding="utf-8")
+    caption = re.search(r'<figure[^>]*id="fig-tilemap".*?</figure>', page, re.S)
+    assert caption is not None
+    text = " ".join(caption.group(0).split())
+    assert "measures are reported for all 3 regional-level divisions" in text
+    assert "The Communities, which hold other powers over the same territory, are not drawn." in text

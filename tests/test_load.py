@@ -180,3 +180,53 @@ def test_id_must_match_file_name(content: Path) -> None:
     assert message == (
         "content/documents/renamed.md:2: id: id 'fixture-alpha' differs from the file name 'renamed'"
     )
+
+
+# --------------------------------------------------------------------------- the map's members
+
+
+def _add_map(content: Path, block: str) -> Path:
+    path = content / "taxonomy.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
+    return path
+
+
+def test_map_leave_out_loads_and_says_what_the_map_draws(content: Path) -> None:
+    path = content / "taxonomy.yaml"
+    # A division left off the map needs no tile position.
+    edit(
+        path,
+        "    short: {zh-Hans: 香港}\n    parent: CN\n    tile: [7, 5]\n",
+        "    short: {zh-Hans: 香港}\n    parent: CN\n",
+    )
+    _add_map(
+        content, "map:\n  leave_out: [CN-HK, CN-MO]\n  divisions: drawn divisions\n  note: Not drawn here.\n"
+    )
+    tax = load_corpus(content).taxonomy
+    drawn = [j.code for j in tax.map_divisions()]
+    assert "CN-HK" not in drawn and "CN-MO" not in drawn and "CN-SD" in drawn
+    assert len(drawn) == sum(j.level.value == "provincial" for j in tax.jurisdictions) - 2
+    assert tax.map_divisions_label() == "drawn divisions"
+    assert tax.map.note == "Not drawn here."
+
+
+def test_map_leave_out_names_first_level_divisions(content: Path) -> None:
+    path = _add_map(content, "map:\n  leave_out: [CN-XX, CN, CN-SD, CN-SD]\n")
+    line = line_of(path, "leave_out:")
+    assert problems(content) == [
+        f"content/taxonomy.yaml:{line}: map.leave_out[0]: unknown jurisdiction 'CN-XX'",
+        f"content/taxonomy.yaml:{line}: map.leave_out[1]: 'CN' is not a first-level division "
+        "(level provincial): the map draws only those",
+        f"content/taxonomy.yaml:{line}: map.leave_out[3]: 'CN-SD' is listed twice",
+    ]
+
+
+def test_a_drawn_division_needs_a_tile(content: Path) -> None:
+    path = content / "taxonomy.yaml"
+    edit(
+        path,
+        "    short: {zh-Hans: 香港}\n    parent: CN\n    tile: [7, 5]\n",
+        "    short: {zh-Hans: 香港}\n    parent: CN\n",
+    )
+    [message] = problems(content)
+    assert "jurisdictions[" in message and "tile-grid position" in message and "map.leave_out" in message

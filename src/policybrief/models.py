@@ -133,11 +133,27 @@ class Theme(Strict):
     description: str | None = None
 
 
+class TileMap(Strict):
+    """Which first-level divisions the tile map draws, and what its caption says of them
+    (taxonomy.yaml: `map:`). Without it, the map draws every first-level division."""
+
+    # First-level divisions that stay jurisdictions (measures may name them, tables list them)
+    # but are not drawn: a division outside the policy system the briefs compare.
+    leave_out: list[str] = []
+    # What the drawn divisions are called, in the plural, for the caption and alt text
+    # ("mainland provincial-level divisions"); default "<adjective>-level divisions".
+    divisions: str | None = None
+    # How the divisions not drawn are treated, in the analysts' words: printed after the
+    # caption and in the alt text, so that a reader knows why a place is missing.
+    note: str | None = None
+
+
 class Taxonomy(Strict):
     jurisdictions: list[Jurisdiction]
     actors: list[Actor]
     instruments: list[InstrumentFamily]
     themes: list[Theme]
+    map: TileMap = Field(default_factory=TileMap)
     # Filled in from the project file by load.load_corpus (never written in taxonomy.yaml):
     # the taxonomy is what every table and chart reads, and what the chart cache hashes.
     levels: dict[str, LevelLabel] = Field(default_factory=lambda: dict(DEFAULT_LEVEL_LABELS))
@@ -155,6 +171,20 @@ class Taxonomy(Strict):
 
     def jurisdiction(self, code: str) -> Jurisdiction:
         return self._jur_index()[code]
+
+    def map_divisions(self) -> list[Jurisdiction]:
+        """The first-level divisions the tile map draws, in taxonomy order: every one with a
+        tile position that `map.leave_out` does not name."""
+        left_out = set(self.map.leave_out)
+        return [
+            j
+            for j in self.jurisdictions
+            if j.level is Level.provincial and j.tile is not None and j.code not in left_out
+        ]
+
+    def map_divisions_label(self) -> str:
+        """What the caption calls the drawn divisions: "provincial-level divisions"."""
+        return self.map.divisions or f"{self.level_label(Level.provincial).adjective.lower()}-level divisions"
 
     def _jur_index(self) -> dict[str, Jurisdiction]:
         return {j.code: j for j in self.jurisdictions}

@@ -235,13 +235,14 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
                 ("jurisdictions", i, "parent"),
                 "every jurisdiction below national names its parent",
             )
-        if jur.level is Level.provincial and jur.tile is None:
+        if jur.level is Level.provincial and jur.tile is None and jur.code not in tax.map.leave_out:
             yield _problem(
                 corpus,
                 "taxonomy",
                 "",
                 ("jurisdictions", i, "tile"),
-                "a provincial-level division needs its tile-grid position [row, column]",
+                "a provincial-level division needs its tile-grid position [row, column] "
+                "(or its code in map.leave_out, if the tile map does not draw it)",
             )
         key = _norm(jur.name)
         if key in names and names[key] != jur.code:
@@ -253,6 +254,7 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
                 f"'{jur.name}' is also the name of {names[key]}: the same place under two codes?",
             )
         names.setdefault(key, jur.code)
+    yield from _check_map(corpus, codes)
     tiles: dict[tuple[int, int], str] = {}
     for i, jur in enumerate(tax.jurisdictions):
         if jur.tile is not None:
@@ -302,6 +304,31 @@ def _check_taxonomy(corpus: Corpus) -> Iterator[Problem]:
             if item.id in seen:
                 yield _problem(corpus, "taxonomy", "", (group, i, "id"), f"duplicate id '{item.id}'")
             seen.add(item.id)
+
+
+def _check_map(corpus: Corpus, codes: dict[str, int]) -> Iterator[Problem]:
+    """`map.leave_out` names first-level divisions of the taxonomy, each once; the map keeps
+    at least one to draw."""
+    tax = corpus.taxonomy
+    seen: set[str] = set()
+    for i, code in enumerate(tax.map.leave_out):
+        loc = ("map", "leave_out", i)
+        if code not in codes:
+            yield _problem(corpus, "taxonomy", "", loc, f"unknown jurisdiction '{code}'")
+        elif tax.jurisdictions[codes[code]].level is not Level.provincial:
+            yield _problem(
+                corpus,
+                "taxonomy",
+                "",
+                loc,
+                f"'{code}' is not a first-level division (level provincial): the map draws only those",
+            )
+        if code in seen:
+            yield _problem(corpus, "taxonomy", "", loc, f"'{code}' is listed twice")
+        seen.add(code)
+    provincial = [j for j in tax.jurisdictions if j.level is Level.provincial]
+    if provincial and not tax.map_divisions():
+        yield _problem(corpus, "taxonomy", "", ("map", "leave_out"), "the tile map would draw no division")
 
 
 def _defined_ids(corpus: Corpus, problems: list[Problem]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from ..analyse import measure_counts_by_province
 from ..models import Jurisdiction, Level, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
-from .words import join_some, plural, source
+from .words import join, join_some, plural, source
 
 
 def _classes(max_count: int) -> list[tuple[int, int]]:
@@ -34,9 +34,12 @@ def _class_label(c: tuple[int, int]) -> str:
 def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
     """The first-level divisions as equal tiles, shaded by number of measures."""
     tax = taxonomy or sel.taxonomy
-    counts = measure_counts_by_province(sel)
-    provinces = [j for j in tax.jurisdictions if j.level is Level.provincial and j.tile]
-    if not provinces or not any(counts.get(p.code, 0) for p in provinces):
+    all_counts = measure_counts_by_province(sel)
+    # The divisions the taxonomy's `map:` says to draw; the others' measures are counted apart.
+    provinces = tax.map_divisions()
+    counts = {p.code: all_counts.get(p.code, 0) for p in provinces}
+    off_map = {code: n for code, n in all_counts.items() if n and code not in counts}
+    if not provinces or not any(counts.values()):
         return None
     max_count = max(counts.values())
     classes = _classes(max_count)
@@ -167,7 +170,7 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             linespacing=1.35,
         )
         national = next((j.name for j in tax.jurisdictions if j.level is Level.national), "the country")
-        alt, caption = _tilemap_text(counts, provinces, national_n, national, tax)
+        alt, caption = _tilemap_text(counts, off_map, provinces, national_n, national, tax)
         svg = draw.svg(fig, "tilemap", alt)
     tags = list(dict.fromkeys(tag for p in provinces for tag in p.names))
     table = DataTable(
@@ -182,7 +185,8 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             for p in provinces
         ),
     )
-    docs = [m.document.id for m in sel.measures if m.province is not None]
+    drawn = set(counts)
+    docs = [m.document.id for m in sel.measures if m.province is not None and m.province.code in drawn]
     return Chart("tilemap", svg, alt, caption, source(docs), table, width, round(height, 2))
 
 
@@ -195,12 +199,15 @@ def _tile_name(p: Jurisdiction) -> str | None:
 
 def _tilemap_text(
     counts: dict[str, int],
+    off_map: dict[str, int],
     provinces: Sequence[Jurisdiction],
     national_n: int,
     country: str,
     tax: Taxonomy,
 ) -> tuple[str, str]:
-    divisions = f"{tax.level_label(Level.provincial).adjective.lower()}-level divisions"
+    """Caption and alt text. The count of divisions is the map's own (the taxonomy's `map:`),
+    and its note on the divisions not drawn ends both, in the content's words."""
+    divisions = tax.map_divisions_label()
     national = tax.level_label(Level.national).adjective.lower()
     names = {p.code: p.name for p in provinces}
     order = {p.code: i for i, p in enumerate(provinces)}
@@ -209,23 +216,44 @@ def _tilemap_text(
     top = counts[reporting[0]]
     leaders = [c for c in reporting if counts[c] == top]
     lead = join_some([names[c] for c in leaders])
+    rest = total - len(reporting)
     caption = (
         f"In these documents, measures are reported for {len(reporting)} of {total} "
-        f"{divisions}, most for {lead} ({top}); for the other "
-        f"{total - len(reporting)}, none is reported here"
+        f"{divisions}, most for {lead} ({top}); for the other {rest}, none is reported here"
+        if rest
+        else f"In these documents, measures are reported for all {total} {divisions}, most for {lead} ({top})"
     )
     if national_n:
         caption += (
             f"; {plural(national_n, national + ' measure')} "
             f"{'is' if national_n == 1 else 'are'} counted apart, off the map"
         )
+    apart = _off_map_text(off_map, tax)
+    if apart:
+        caption += f"; {apart}"
     caption += "."
     alt = (
         f"Tile map of {country}'s {total} {divisions}, one equal square each, "
         f"shaded by the number of measures reported: "
         + ", ".join(f"{names[c]} {counts[c]}" for c in reporting)
-        + f". The other {total - len(reporting)}: none reported in these documents."
+        + "."
+        + (f" The other {rest}: none reported in these documents." if rest else "")
     )
     if national_n:
         alt += f" Not on the map: {plural(national_n, national + ' measure')}."
+    if apart:
+        alt += f" {apart[:1].upper()}{apart[1:]}."
+    note = (tax.map.note or "").strip()
+    if note:
+        caption += f" {note}"
+        alt += f" {note}"
     return alt, caption
+
+
+def _off_map_text(off_map: dict[str, int], tax: Taxonomy) -> str:
+    """Measures of divisions the map leaves out: counted, named, not drawn."""
+    if not off_map:
+        return ""
+    n = sum(off_map.values())
+    where = join([tax.jurisdiction(code).name for code in sorted(off_map)])
+    return f"{plural(n, 'measure')} for {where}, which the map does not draw, {'is' if n == 1 else 'are'} not shown"
