@@ -193,6 +193,7 @@ def measure(
     plan: str | None = None,
     inferred: bool = False,
     quantities: list[Quantity] | None = None,
+    status: str = "in-force",
 ) -> Measure:
     return Measure(
         id=mid,
@@ -209,7 +210,7 @@ def measure(
             inferred=inferred,
             reason="inferred from the plan's dates" if inferred else None,
         ),
-        status="in-force",
+        status=status,
         plan=plan,
         quantities=quantities or [],
         evidence=[_ev()],

@@ -281,8 +281,65 @@ def test_timeline_alt_and_caption(base) -> None:
     assert chart.caption == (
         "In these reports the national plans and programmes start from 2020, the provincial "
         "and local ones from 2021; 3 of the 3 provincial plans shown run 2023–2025; the one "
-        "municipal plan shown runs from 2021. 1 plan is open-ended and 1 period is inferred."
+        "municipal plan shown runs from 2021. 1 plan is open-ended (no end year reported) and 1 "
+        "period is inferred."
     )
+
+
+def test_timeline_tells_stated_open_ended_and_announced_apart() -> None:
+    """A plan with a stated period is a solid bar; an open-ended one a first year that fades
+    out to an arrow, not a bar to the axis end; an announced one (not reported in force) a
+    pale bar. The key names each encoding, and the alt text and table say the same."""
+    from policybrief import chartstyle as style
+    from policybrief.charts.timeline import ANNOUNCED_PALE, OPEN_TAIL_STEPS
+
+    plans = [
+        synthetic.measure("stated", "CN-SD", "governance/plan", ["talent"], 2021, 2023, plan="Stated plan"),
+        synthetic.measure("running", "CN-ZJ", "governance/plan", ["talent"], 2022, None, plan="Running plan"),
+        synthetic.measure(
+            "intended",
+            "CN-HN",
+            "governance/plan",
+            ["talent"],
+            2023,
+            2025,
+            plan="Intended plan",
+            status="announced",
+        ),
+    ]
+    corpus = synthetic.corpus([synthetic.document("plans", plans)])
+    chart = render(corpus, ["timeline"], Filters(documents=["plans"]))["timeline"]
+    texts = [t for _, t in _texts(chart.svg)]
+    for key in (
+        "Provincial: period stated",
+        "open-ended: no end year reported",
+        "pale: announced, not reported in force",
+    ):
+        assert key in texts
+    provincial = style.LEVEL_COLOURS["provincial"]
+    pale = style.mix(provincial, "#ffffff", ANNOUNCED_PALE)
+    assert pale in chart.svg and provincial in chart.svg  # hatched fills sit in <pattern>s
+    # The open-ended plan's tail: steps of falling opacity (and two in the key's sample).
+    opacities = [float(x) for x in re.findall(r"opacity: ([\d.]+)", chart.svg)]
+    tail = sorted({o for o in opacities if o < 1}, reverse=True)
+    assert len(tail) >= OPEN_TAIL_STEPS // 2 and tail[0] > 0.6 and tail[-1] < 0.2
+    assert "Provincial, Zhejiang: Running plan, from 2022, open-ended" in chart.alt
+    assert "Provincial, Hunan: Intended plan, 2023–2025, announced, not reported in force" in chart.alt
+    assert "1 plan is announced but not reported in force" in chart.caption
+    rows = {row[2]: row for row in chart.data_summary.rows}
+    assert rows["Intended plan"][4] == "announced" and rows["Stated plan"][4] == "in-force"
+
+
+def test_timeline_wraps_long_plan_names_and_never_cuts_them() -> None:
+    words = [f"word{k}" for k in range(30)]
+    title = "Plan " + " ".join(words)
+    plans = [synthetic.measure("long", "CN-SD", "governance/plan", ["talent"], 2021, 2023, plan=title)]
+    corpus = synthetic.corpus([synthetic.document("plans", plans)])
+    chart = render(corpus, ["timeline"], Filters(documents=["plans"]))["timeline"]
+    lines = [t for _, t in _texts(chart.svg) if "word" in t]
+    assert len(lines) >= 4  # wrapped over several lines
+    assert " ".join(lines).split() == ["Shandong:", "Plan", *words]
+    assert "…" not in chart.svg
 
 
 def test_quantities_alt_and_caption(base) -> None:
@@ -309,6 +366,81 @@ def test_tilemap_alt_caption_and_zero_tiles(base) -> None:
     # zero tiles (and their legend key): white, dashed grey edge; the other six are shaded
     empty = re.findall(r'style="fill: #ffffff; stroke-dasharray[^"]*stroke: #9a9a9a', chart.svg)
     assert len(empty) == 28 + 1
+
+
+def test_tilemap_draws_the_members_the_taxonomy_names() -> None:
+    """The map's membership is content: `map.leave_out` takes divisions off the map (they
+    stay jurisdictions), the caption and alt text count the others and end with the
+    taxonomy's own note, and measures of a division left out are counted, not drawn."""
+    from policybrief.models import TileMap
+
+    note = "Three special divisions have systems of their own and are not drawn."
+    tax = synthetic.taxonomy().model_copy(
+        update={"map": TileMap(leave_out=["CN-HK", "CN-MO", "CN-TW"], divisions="core divisions", note=note)}
+    )
+    extra = synthetic.document(
+        "sar", [synthetic.measure("hk-plan", "CN-HK", "governance/plan", ["talent"], 2023, 2025)]
+    )
+    chart = render(synthetic.corpus([extra], tax=tax), ["tilemap"])["tilemap"]
+    assert chart.caption.startswith("In these documents, measures are reported for 6 of 31 core divisions")
+    assert "for the other 25, none is reported here" in chart.caption
+    assert "1 measure for Hong Kong, which the map does not draw, is not shown" in chart.caption
+    assert chart.caption.endswith(note) and chart.alt.endswith(note)
+    assert "Tile map of China's 31 core divisions" in chart.alt
+    assert len(chart.data_summary.rows) == 31
+    assert {row[0] for row in chart.data_summary.rows}.isdisjoint({"CN-HK", "CN-MO", "CN-TW"})
+    tiles = {text for _, text in _texts(chart.svg)}
+    assert {"SD", "山东"} <= tiles and not {"HK", "MO", "TW", "香港"} & tiles
+    # Without a `map:` block every first-level division with a tile is drawn.
+    plain = render(synthetic.corpus([extra]), ["tilemap"])["tilemap"]
+    assert len(plain.data_summary.rows) == 34
+    assert "7 of 34 provincial-level divisions" in plain.caption
+
+
+def test_tilemap_of_another_country_counts_its_own_members() -> None:
+    """No count is the example's: leave out one of Belgium's three regions, and the map
+    speaks of two, in the project's level words."""
+    from policybrief.models import Jurisdiction, LevelLabel, Taxonomy, TileMap
+
+    regions = [
+        ("BE-VLG", "Flemish Region", (1, 1)),
+        ("BE-BRU", "Brussels-Capital Region", (1, 2)),
+        ("BE-WAL", "Walloon Region", (2, 2)),
+    ]
+    base_tax = synthetic.taxonomy()
+    tax = Taxonomy(
+        jurisdictions=[
+            Jurisdiction(code="BE", level="national", type="federal state", name="Belgium"),
+            *(
+                Jurisdiction(code=c, level="provincial", type="region", name=n, parent="BE", tile=t)
+                for c, n, t in regions
+            ),
+        ],
+        actors=[a.model_copy(update={"jurisdiction": "BE"}) for a in base_tax.actors[:4]],
+        instruments=base_tax.instruments,
+        themes=base_tax.themes,
+        map=TileMap(leave_out=["BE-BRU"]),
+    )
+    # As load_corpus fills them in from the project file.
+    regional = LevelLabel(adjective="Regional", noun="region", plural="regions")
+    tax = tax.model_copy(update={"levels": {**base_tax.levels, "provincial": regional}})
+    doc = synthetic.document(
+        "be",
+        [
+            synthetic.measure("vlg", "BE-VLG", "governance/plan", ["talent"], 2023, 2025),
+            synthetic.measure("bru", "BE-BRU", "governance/plan", ["talent"], 2023, 2025),
+        ],
+        subject="BE",
+    )
+    from policybrief.corpus import Corpus
+
+    corpus = Corpus(root=Path("synthetic-content"), taxonomy=tax, documents=[doc], briefs=[])
+    chart = render(corpus, ["tilemap"])["tilemap"]
+    assert chart.caption.startswith(
+        "In these documents, measures are reported for 1 of 2 regional-level divisions"
+    )
+    assert "1 measure for Brussels-Capital Region, which the map does not draw, is not shown" in chart.caption
+    assert [row[0] for row in chart.data_summary.rows] == ["BE-VLG", "BE-WAL"]
 
 
 def _many_figures(sizes: dict[str, int]) -> tuple[dict[str, charts.Chart], int]:

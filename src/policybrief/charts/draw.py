@@ -12,6 +12,7 @@ import html
 import io
 import re
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -77,3 +78,15 @@ def level_patch(level: Level | str, label: str | None = None) -> Patch:
         linewidth=0.6,
         label=label or key,
     )
+
+
+def value_axis(ax: Axes, label: str) -> None:
+    """The x axis as the charts with rows of labels (timeline, quantities) draw it: vertical
+    gridlines behind the marks, no frame but the axis line, no tick marks on the row labels,
+    and the axis title in the muted small type."""
+    ax.grid(axis="x", which="major", color=style.GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(label, fontsize=style.SMALL_PT, color=style.MUTED)

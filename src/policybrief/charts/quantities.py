@@ -137,16 +137,7 @@ def quantities_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart
         ax.xaxis.set_major_locator(FixedLocator([10.0**d for d in decades[::step]]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v)))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.grid(axis="x", color=style.GRID, linewidth=0.5)
-        ax.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(
-            "Value, logarithmic scale (units differ between groups: compare within a group)",
-            fontsize=style.SMALL_PT,
-            color=style.MUTED,
-        )
+        draw.value_axis(ax, "Value, logarithmic scale (units differ between groups: compare within a group)")
         kinds = [k for k in KIND_ORDER if any(q.kind is k for g in groups for q in g.items)]
         handles = [
             Line2D(

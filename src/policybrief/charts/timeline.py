@@ -6,36 +6,148 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+from matplotlib.transforms import Transform
 
 from .. import chartstyle as style
 from ..analyse import TimelineItem, timeline
-from ..models import Level, Taxonomy
+from ..models import Level, Status, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
 from .draw import MAX_HEIGHT_CM
 from .words import join, plural, source, wrap
 
 TL_LINE_CM = 0.52  # one row of the timeline
-TL_TWO_LINE_EXTRA = 0.3  # lines added above and below a row whose label wraps
+TL_LINE_EXTRA = 0.42  # lines added above and below a row for each line its label wraps to
+TL_KEY_ROW_CM = 0.5  # one row of the key under the chart
+KEY_COLUMNS = 2
+#: An open-ended plan's bar: its first year at full strength, then a tail this many years
+#: long that fades out, and an arrow. It stops there, not at the axis end: the sources give
+#: no end, and a bar to the edge would claim the plan runs to the last year shown.
+OPEN_TAIL_YEARS = 2.0
+OPEN_TAIL_STEPS = 8
+ARROW_PT = 9.0  # the open-ended arrow and the end-year diamond: big enough to see in print
+DIAMOND_PT = 7.5
+#: An announced plan (every measure of it announced, none yet in force): the level's colour
+#: mixed this far toward white, with a full-strength edge, so it reads as "not yet".
+ANNOUNCED_PALE = 0.72
 
 
 def _tl_label(item: TimelineItem) -> str:
+    """The row label, wrapped to as many lines as it needs: a plan's name is never cut."""
     text = item.label[:1].upper() + item.label[1:]
     if item.level is not Level.national and not text.startswith(item.jurisdiction.name):
         text = f"{item.jurisdiction.name}: {text}"
-    return wrap(text, 42, 2)
+    return wrap(text, 46, None)
 
 
 def _tl_extra(item: TimelineItem) -> float:
-    return TL_TWO_LINE_EXTRA if "\n" in _tl_label(item) else 0.0
+    return TL_LINE_EXTRA * _tl_label(item).count("\n")
 
 
-def _tl_height(lines: float) -> float:
-    """The chart's height for rows taking `lines` lines in all (headers included)."""
-    return 0.6 + (lines - 1.0 + 1.1) * TL_LINE_CM + 1.5
+def announced_only(item: TimelineItem) -> bool:
+    """Every measure of the plan is announced (an intention, a plan "in preparation"), none
+    reported in force or completed."""
+    return all(m.measure.status is Status.announced for m in item.measures)
+
+
+def _tail_end(item: TimelineItem) -> float:
+    """Where an open-ended bar's fading tail stops (x, in years)."""
+    assert item.start is not None
+    return item.start + 1 + OPEN_TAIL_YEARS
+
+
+def _tl_height(lines: float, key_rows: int = 1) -> float:
+    """The chart's height for rows taking `lines` lines in all (headers included), with a
+    key of `key_rows` rows."""
+    return 0.6 + (lines - 1.0 + 1.1) * TL_LINE_CM + 1.5 + (key_rows - 1) * TL_KEY_ROW_CM
+
+
+def _key_rows(items: Sequence[TimelineItem]) -> int:
+    """Rows of the key: one entry per level, then one per encoding the items use."""
+    entries = len({i.level for i in items}) + sum(
+        (
+            any(i.open_ended for i in items),
+            any(announced_only(i) for i in items),
+            any(i.end_only for i in items),
+            any(i.inferred for i in items),
+        )
+    )
+    return math.ceil(entries / KEY_COLUMNS)
+
+
+def _open_bar(ax: Axes, start: int, y: float, fill: str, edge: str, hatch: str) -> None:
+    """An open-ended plan: its start year as a full cell, then a tail that fades out in steps
+    (plain rectangles: SVG and PDF draw them alike, where a gradient would not survive)."""
+    ax.add_patch(
+        Rectangle((start, y - 0.3), 1, 0.6, facecolor=fill, edgecolor=edge, hatch=hatch, linewidth=0.6)
+    )
+    step = OPEN_TAIL_YEARS / OPEN_TAIL_STEPS
+    for k in range(OPEN_TAIL_STEPS):
+        ax.add_patch(
+            Rectangle(
+                (start + 1 + k * step, y - 0.3),
+                step,
+                0.6,
+                facecolor=fill,
+                edgecolor=edge,
+                hatch=hatch,
+                linewidth=0,
+                alpha=0.8 * (1 - (k + 0.5) / OPEN_TAIL_STEPS),
+            )
+        )
+
+
+class _OpenKey(HandlerBase):
+    """The key's sample of an open-ended bar: a full cell, a fading tail, an arrow."""
+
+    def create_artists(
+        self,
+        legend: Legend,
+        orig_handle: Artist,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Transform,
+    ) -> list[Artist]:
+        x0, y0, w = -xdescent, -ydescent, width * 0.82
+        colour = style.TEXT
+        cell = w / 3
+        artists: list[Artist] = [
+            Rectangle((x0, y0), cell, height, facecolor=colour, linewidth=0, transform=trans)
+        ]
+        steps = 4
+        for k in range(steps):
+            artists.append(
+                Rectangle(
+                    (x0 + cell + k * (w - cell) / steps, y0),
+                    (w - cell) / steps,
+                    height,
+                    facecolor=colour,
+                    linewidth=0,
+                    alpha=0.8 * (1 - (k + 0.5) / steps),
+                    transform=trans,
+                )
+            )
+        tip = x0 + width
+        artists.append(
+            Polygon(
+                [(x0 + w, y0 - 0.2 * height), (tip, y0 + height / 2), (x0 + w, y0 + 1.2 * height)],
+                closed=True,
+                facecolor=colour,
+                linewidth=0,
+                transform=trans,
+            )
+        )
+        return artists
 
 
 def timeline_shown(items: Sequence[TimelineItem]) -> tuple[TimelineItem, ...]:
@@ -44,13 +156,14 @@ def timeline_shown(items: Sequence[TimelineItem]) -> tuple[TimelineItem, ...]:
     (ties in the timeline's own order), shown in the timeline's order. A chart cut off at the
     page's foot would drop rows silently; this drops them with a note in the caption."""
     cost = [1.0 + 2 * _tl_extra(i) for i in items]
-    if _tl_height(sum(cost) + len({i.level for i in items})) <= MAX_HEIGHT_CM:
+    key_rows = _key_rows(items)  # at most what the chart shown will need
+    if _tl_height(sum(cost) + len({i.level for i in items}), key_rows) <= MAX_HEIGHT_CM:
         return tuple(items)
     keep: set[int] = set()
     lines, levels = 0.0, set()
     for k in sorted(range(len(items)), key=lambda k: (-(items[k].first_year or 0), k)):
         more = cost[k] + (items[k].level not in levels)
-        if _tl_height(lines + more) > MAX_HEIGHT_CM:
+        if _tl_height(lines + more, key_rows) > MAX_HEIGHT_CM:
             break
         keep.add(k)
         lines += more
@@ -74,8 +187,9 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
     years = [y for i in shown for y in (i.start, i.end) if y is not None]
     lo, hi = min(years), max(years)
     has_open = any(i.open_ended for i in shown)
+    has_announced = any(announced_only(i) for i in shown)
     x_min = lo - 0.6
-    x_max = hi + 1 + (1.6 if has_open else 0.4)
+    x_max = max([hi + 1.4, *(_tail_end(i) + 0.6 for i in shown if i.open_ended)])
 
     # Row centres in "lines": a two-line label gets a little more room on each side.
     ys: list[float] = []
@@ -86,7 +200,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         ys.append(y)
         y += 1.0 + extra
     y_end = y - 1.0
-    height = _tl_height(y)
+    height = _tl_height(y, _key_rows(shown))
 
     with style.chart_style():
         fig = draw.figure(style.WIDTH_CM, height)
@@ -103,40 +217,46 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
             tick_labels.append(draw.plain(_tl_label(item)))
             colour = style.LEVEL_COLOURS[item.level.value]
             edge = style.mix(colour, "#000000", 0.45)
+            announced = announced_only(item)
+            fill = style.mix(colour, "#ffffff", ANNOUNCED_PALE) if announced else colour
             common = {
-                "facecolor": colour,
+                "facecolor": fill,
                 "edgecolor": edge,
                 "hatch": style.LEVEL_HATCHES[item.level.value],
-                "linewidth": 0.6,
+                "linewidth": 0.9 if announced else 0.6,
             }
-            if item.start is not None:
-                end = (item.end + 1) if item.end is not None else x_max - 0.45
+            if item.start is not None and item.end is not None:
+                end = item.end + 1
                 ax.add_patch(Rectangle((item.start, y - 0.3), end - item.start, 0.6, **common))
-                if item.inferred:
-                    # A dashed frame around the bar: visible on dark and light fills alike.
-                    ax.add_patch(
-                        Rectangle(
-                            (item.start - 0.1, y - 0.4),
-                            end - item.start + 0.2,
-                            0.8,
-                            fill=False,
-                            edgecolor=style.TEXT,
-                            linewidth=0.8,
-                            linestyle=(0, (2.5, 1.5)),
-                        )
-                    )
-                if item.open_ended:
-                    ax.plot([end], [y], marker=">", markersize=6, color=edge, clip_on=False)
+            elif item.start is not None:  # open-ended: the first year, then a fading tail
+                end = _tail_end(item)
+                _open_bar(ax, item.start, y, fill, edge, style.LEVEL_HATCHES[item.level.value])
+                ax.plot([end], [y], marker=">", markersize=ARROW_PT, color=edge, clip_on=False)
             else:  # end year only: a marker in the end year, a dotted lead-in
                 assert item.end is not None
+                end = item.end + 1
                 ax.plot([x_min, item.end + 0.5], [y, y], linestyle=":", color=edge, linewidth=0.9)
                 ax.plot(
                     [item.end + 0.5],
                     [y],
                     marker="D",
-                    markersize=5.5,
-                    color=colour,
+                    markersize=DIAMOND_PT,
+                    color=fill,
                     markeredgecolor=edge,
+                    markeredgewidth=0.9,
+                )
+            if item.inferred and item.start is not None:
+                # A dashed frame around the bar: visible on dark and light fills alike.
+                ax.add_patch(
+                    Rectangle(
+                        (item.start - 0.1, y - 0.4),
+                        end - item.start + 0.2,
+                        0.8,
+                        fill=False,
+                        edgecolor=style.TEXT,
+                        linewidth=0.8,
+                        linestyle=(0, (2.5, 1.5)),
+                    )
                 )
             ax.text(
                 1.01,
@@ -167,32 +287,37 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         ax.xaxis.set_minor_locator(FixedLocator([y + 0.5 for y in years_shown[::step]]))
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{int(v - 0.5)}"))
         ax.tick_params(axis="x", which="minor", length=0, pad=3)
-        ax.grid(axis="x", which="major", color=style.GRID, linewidth=0.5)
-        ax.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(
-            "Year (a bar covers each year of its period, first to last)",
-            fontsize=style.SMALL_PT,
-            color=style.MUTED,
-        )
-        handles: list[Patch | Line2D] = [
-            draw.level_patch(lvl, tax.level_label(lvl).adjective) for lvl in levels
+        draw.value_axis(ax, "Year (a bar covers each year of its period, first to last)")
+        # The key: each level's colour, then every encoding the chart uses, in words.
+        handles: list[Artist] = [
+            draw.level_patch(lvl, f"{tax.level_label(lvl).adjective}: period stated") for lvl in levels
         ]
+        handler_map: dict[Artist, HandlerBase] = {}
         if has_open:
+            open_key = Patch(label="open-ended: no end year reported")
+            handles.append(open_key)
+            handler_map[open_key] = _OpenKey()
+        if has_announced:
+            handles.append(
+                Patch(
+                    facecolor=style.mix(style.TEXT, "#ffffff", ANNOUNCED_PALE + 0.1),
+                    edgecolor=style.TEXT,
+                    linewidth=0.9,
+                    label="pale: announced, not reported in force",
+                )
+            )
+        if any(i.end_only for i in shown):
             handles.append(
                 Line2D(
                     [],
                     [],
-                    marker=">",
-                    linestyle="none",
+                    marker="D",
+                    markersize=DIAMOND_PT,
+                    linestyle=":",
                     color=style.TEXT,
-                    label="open-ended (no end year)",
+                    label="end year only (“by …”)",
                 )
             )
-        if any(i.end_only for i in shown):
-            handles.append(Line2D([], [], marker="D", linestyle=":", color=style.TEXT, label="end year only"))
         if any(i.inferred for i in shown):
             handles.append(
                 Patch(
@@ -200,27 +325,30 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
                     edgecolor=style.TEXT,
                     linestyle=(0, (2.5, 1.5)),
                     linewidth=0.8,
-                    label="period inferred",
+                    label="dashed frame: period inferred",
                 )
             )
         fig.legend(
             handles=handles,
+            handler_map=handler_map,
             loc="outside lower center",
-            ncol=min(len(handles), 5),
-            handlelength=1.6,
+            ncol=KEY_COLUMNS,
+            handlelength=2.4,
             handleheight=0.9,
             columnspacing=1.2,
+            alignment="left",
         )
         alt, caption = _timeline_text(tl.items, tl.undated, shown, tax)
         svg = draw.svg(fig, "timeline", alt)
     table = DataTable(
-        ("Level", "Jurisdiction", "Plan or programme", "Period", "Measures"),
+        ("Level", "Jurisdiction", "Plan or programme", "Period", "Status", "Measures"),
         tuple(
             (
                 tax.level_label(i.level).adjective,
                 i.jurisdiction.name,
                 i.label,
                 i.period_label,
+                _status(i),
                 ", ".join(m.id for m in i.measures),
             )
             for i in tl.items
@@ -228,6 +356,12 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
     )
     docs = [m.document.id for i in tl.items for m in i.measures]
     return Chart("timeline", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2))
+
+
+def _status(item: TimelineItem) -> str:
+    """The statuses of the plan's measures, as the data files spell them ("announced",
+    "in-force, announced")."""
+    return ", ".join(dict.fromkeys(m.measure.status.value for m in item.measures))
 
 
 def _span(item: TimelineItem) -> str:
@@ -280,9 +414,17 @@ def _timeline_text(
     caption = caption[:1].upper() + caption[1:] + "."
     open_n = sum(i.open_ended for i in items)
     inferred_n = sum(i.inferred for i in items)
+    announced_n = sum(announced_only(i) for i in items)
     extra = []
     if open_n:
-        extra.append(f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended")
+        extra.append(
+            f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year reported)"
+        )
+    if announced_n:
+        extra.append(
+            f"{plural(announced_n, 'plan')} {'is' if announced_n == 1 else 'are'} announced "
+            "but not reported in force"
+        )
     if inferred_n:
         extra.append(f"{plural(inferred_n, 'period')} {'is' if inferred_n == 1 else 'are'} inferred")
     if extra:
@@ -296,6 +438,7 @@ def _timeline_text(
     parts = [
         f"{tax.level_label(i.level).adjective}, {i.jurisdiction.name}: {i.label}, {i.period_label}"
         + (", open-ended" if i.open_ended else "")
+        + (", announced, not reported in force" if announced_only(i) else "")
         for i in shown
     ]
     what = plural(len(items), "plan or programme", "plans and programmes")

@@ -35,9 +35,11 @@ def source(doc_ids: Sequence[str]) -> str:
     return f"Source: analysis of {plural(len(ids), 'document')}: {', '.join(ids)}."
 
 
-def wrap(text: str, width: int, lines: int = 2) -> str:
-    wrapped = textwrap.wrap(text, width) or [""]
-    if len(wrapped) > lines:
+def wrap(text: str, width: int, lines: int | None = 2) -> str:
+    """`text` in lines of `width` characters at most; past `lines` lines, shortened with "…"
+    (`lines=None`: as many lines as it takes, nothing cut)."""
+    wrapped = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    if lines is not None and len(wrapped) > lines:
         rest = textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder="…")
         wrapped = [*wrapped[: lines - 1], rest]
     return "\n".join(wrapped)
