@@ -91,7 +91,7 @@ from ..models import Taxonomy
 LABELS = {level: level.value.capitalize() for level in Level}
 from . import draw
 from .chart import Chart, ChartInput, DataTable
-from .words import plural, source
+from .words import documents, plural, source
 
 
 def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
@@ -116,7 +116,7 @@ def levels_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | N
     table = DataTable(("Level", "Measures"), tuple((LABELS[lv], str(counts[lv])) for lv in levels))
     caption = f"{plural(sum(counts.values()), 'measure')} by level of government."
     docs = [m.document.id for m in sel.measures]
-    return Chart("levels", svg, alt, caption, source(docs), table, style.WIDTH_CM, height)
+    return Chart("levels", svg, alt, caption, source(docs), table, style.WIDTH_CM, height, documents(docs))
 '''
 
 

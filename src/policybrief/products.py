@@ -6,6 +6,7 @@ build cache it by content hash and render products in parallel worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -136,6 +137,20 @@ def describe_citation(corpus: Corpus, ident: str, numbers: dict[str, int]) -> Ma
     return _quantity_ref(doc, record, numbers)
 
 
+def chart_source(documents: Sequence[SourceDocument], numbers: dict[str, int]) -> str:
+    """A figure's source line: its documents by outlet and date, oldest first, and their
+    numbers in the list of sources ("Sources: Xinhua, 15 September 2022; … — nos. 1 and 3
+    in the list of sources.")."""
+    docs = sorted(documents, key=lambda d: (d.published.date, d.id))
+    named = "; ".join(f"{d.outlet}, {d.published.label()}" for d in docs)
+    nums = [str(numbers[d.id]) for d in docs if d.id in numbers]
+    where = ""
+    if nums:
+        listed = nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
+        where = f" (no{'s' if len(nums) > 1 else ''}. {listed} in the list of sources)"
+    return f"Source{'s' if len(docs) > 1 else ''}: {named}{where}."
+
+
 def _document_of(corpus: Corpus, ident: str) -> SourceDocument:
     return corpus.citable(ident)[0]
 
@@ -221,6 +236,12 @@ def render_product(
     documents = {d.id: d for d in (*selection.documents, *cited)}
     sources = sorted(documents.values(), key=lambda d: (d.published.date, d.id))
     numbers = {doc.id: n for n, doc in enumerate(sources, start=1)}
+    # Each figure's source line names its documents as a reader knows them.
+    by_id = {d.id: d for d in corpus.documents}
+    for chart_id, chart in charts.items():
+        if chart.documents:
+            named = [by_id[i] for i in chart.documents if i in by_id]
+            charts[chart_id] = dataclasses.replace(chart, source=chart_source(named, numbers))
     pages: dict[str, str] = {}
     for medium in ("screen", "print"):
         citations = Citations(describe=lambda ident: describe_citation(corpus, ident, numbers))

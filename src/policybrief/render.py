@@ -79,12 +79,28 @@ def environment(
         keep_trailing_newline=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["breakable"] = breakable
     # Globals, not context: macros imported by partials see them too.
     env.globals["text_language"] = text_language
     env.globals["name_languages"] = list(name_languages)
     # Content URLs are refused at load unless allowed; templates check again (test on links).
     env.tests["allowed_url"] = allowed
     return env
+
+
+# After a run of "/", "." or "_", unless the string ends there.
+_BREAK_AFTER_RE = re.compile(r"(?<=[/._])(?![/._]|$)")
+
+
+def breakable(text: str) -> Markup:
+    """A URL, file name or code that may break only after "/", "." or "_", and is never
+    hyphenated: pieces that do not wrap (a hyphen in "gd-fao" is no place to break: the
+    reader would take it for a hyphenation, or the other way round), with <wbr> between.
+    The stylesheets set `.breakable { hyphens: manual }` and keep its pieces whole; the
+    text a reader copies is the string itself."""
+    pieces = _BREAK_AFTER_RE.split(str(text))
+    inner = Markup("<wbr>").join(Markup("<span>{}</span>").format(p) for p in pieces)
+    return Markup('<span class="breakable">{}</span>').format(inner)
 
 
 @dataclass
@@ -119,19 +135,53 @@ class Citations:
 
     def resolve(self, page: str) -> str:
         numbers: dict[str, int] = {}
+        by_text: dict[str, int] = {}
+
+        def number(ident: str) -> int:
+            if ident not in numbers:
+                text = self.describe(ident)
+                # Two citations that say the same (the same source, the same phrase) are one
+                # note: a reader must not find notes 1 and 2 word for word alike.
+                if str(text) in by_text:
+                    numbers[ident] = by_text[str(text)]
+                else:
+                    numbers[ident] = by_text[str(text)] = len(self.notes) + 1
+                    self.notes.append(Endnote(numbers[ident], ident, text))
+            return numbers[ident]
 
         def replace(match: re.Match[str]) -> str:
-            ident = html.unescape(match.group(1))
-            if ident not in numbers:
-                numbers[ident] = len(numbers) + 1
-                self.notes.append(Endnote(numbers[ident], ident, self.describe(ident)))
-            n = numbers[ident]
+            n = number(html.unescape(match.group(1)))
             return f'<a class="cite" href="#note-{n}" role="doc-noteref" aria-label="note {n}">{n}</a>'
 
         page = _CITE_TOKEN_RE.sub(replace, page)
+        page = _CELL_RE.sub(lambda m: _once_per_cell(m.group(0)), page)
+        # The same note twice in a row is shown once ("10", not "10,10").
+        page = _REPEAT_RE.sub(r"\1", page)
         # Adjacent citations read as "1, 2" rather than "12".
         page = re.sub(r'(</a>)(<a class="cite")', r'\1<span class="cite-sep">,</span>\2', page)
         return page
+
+
+_CITE_RE = re.compile(r'<a class="cite" href="#note-(\d+)"[^>]*>\d+</a>')
+_REPEAT_RE = re.compile(
+    r'(<a class="cite" href="#note-(\d+)"[^>]*>\d+</a>)(?:<a class="cite" href="#note-\2"[^>]*>\d+</a>)+'
+)
+# A table cell (cells hold no tables of their own).
+_CELL_RE = re.compile(r"<(td|th)\b[^>]*>.*?</\1>", re.S)
+
+
+def _once_per_cell(cell: str) -> str:
+    """A table cell shows each note number once: at its last place, so that a note ending a
+    cell's list ("Shandong; Shanghai¹⁰") reads as the note of every item before it, rather
+    than of the first one only."""
+    last: dict[str, int] = {}
+    for match in _CITE_RE.finditer(cell):
+        last[match.group(1)] = match.start()
+
+    def keep_last(match: re.Match[str]) -> str:
+        return match.group(0) if last[match.group(1)] == match.start() else ""
+
+    return _CITE_RE.sub(keep_last, cell)
 
 
 def render_page(

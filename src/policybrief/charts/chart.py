@@ -33,10 +33,14 @@ class Chart:
     svg: str  # a complete SVG document (ids prefixed with "<id>-"; role="img" and <title>)
     alt: str  # what a screen-reader user needs: the main values, generated from the data
     caption: str  # the finding, computed from the data
-    source: str  # "Source: analysis of N documents: a, b."
+    # The source line under the figure. The chart writes a count ("Source: analysis of 3
+    # documents."); the brief replaces it with the documents' outlets and dates, which the
+    # chart does not read (so that the chart cache keys only on what it draws).
+    source: str
     data_summary: DataTable
     width_cm: float
     height_cm: float
+    documents: tuple[str, ...] = ()  # the ids of the documents the chart draws on, sorted
 
     @property
     def svg_element(self) -> str:
@@ -57,6 +61,7 @@ class Chart:
                 "data_summary": DataTable(
                     tuple(table["columns"]), tuple(tuple(row) for row in table["rows"])
                 ),
+                "documents": tuple(data.get("documents", ())),
             }
         )
 

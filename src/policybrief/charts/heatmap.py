@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from .. import chartstyle as style
 from ..analyse import Matrix, comparison_matrix
-from ..models import Level, Taxonomy
+from ..models import LEVEL_ORDER, Level, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
-from .words import join, lower_first, plural, source, wrap
+from .words import documents, join, lower_first, plural, source, wrap
 
 
 def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | None:
     """Measures by theme (rows) × jurisdiction (national, then provinces), as counts."""
-    matrix = comparison_matrix(sel)
+    matrix = _by_level_then_name(comparison_matrix(sel))
     if not matrix.rows or not matrix.columns:
         return None
     counts = matrix.counts
@@ -47,9 +48,7 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
         for r in range(n_rows):
             for c in range(n_cols):
                 n = counts[r][c]
-                # Log shading: a national column of 18 must not wash out a province's 1 and 2.
-                shade = 0.18 + 0.82 * math.log1p(n) / math.log1p(vmax) if vmax > 1 else 0.6
-                fill = style.mix(*style.COUNT_RAMP, shade) if n else "#ffffff"
+                fill = _shade(n, vmax)
                 ax.add_patch(
                     Rectangle(
                         (c - 0.5, r - 0.5),
@@ -109,15 +108,24 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             {col.level for col in matrix.columns if col.level},
             key=lambda lvl: list(Level).index(lvl),
         )
-        handles = [draw.level_patch(lvl, sel.taxonomy.level_label(lvl).adjective) for lvl in levels_present]
+        # One row of keys: the columns' levels, then the shading, a few counts on the same
+        # logarithmic ramp as the cells (a text-only entry introduces them).
+        handles = [
+            draw.level_patch(lvl, f"{sel.taxonomy.level_label(lvl).adjective} column") for lvl in levels_present
+        ]
+        handles.append(Patch(facecolor="none", edgecolor="none", label="Measures in a cell:"))
+        handles += [
+            Patch(facecolor=_shade(n, vmax), edgecolor=style.GRID, linewidth=0.5, label=str(n))
+            for n in _key_counts(vmax)
+        ]
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=len(handles) + 1,
-            handlelength=1.6,
+            ncol=len(handles),
+            handlelength=1.3,
             handleheight=0.9,
-            title=None,
-            labels=[f"{sel.taxonomy.level_label(lvl).adjective} column" for lvl in levels_present],
+            handletextpad=0.4,
+            columnspacing=0.9,
         )
         alt, caption = _heatmap_text(matrix, sel.taxonomy)
         svg = draw.svg(fig, "heatmap", alt)
@@ -126,7 +134,47 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
         tuple((r.label, *(str(n) for n in counts[i])) for i, r in enumerate(matrix.rows)),
     )
     docs = [m.document.id for m in sel.measures]
-    return Chart("heatmap", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2))
+    return Chart(
+        "heatmap", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2), documents(docs)
+    )
+
+
+def _shade(n: int, vmax: int) -> str:
+    """A cell's fill. Log shading: a national column of 18 must not wash out a province's 1
+    and 2. An empty cell is white."""
+    if not n:
+        return "#ffffff"
+    shade = 0.18 + 0.82 * math.log1p(n) / math.log1p(vmax) if vmax > 1 else 0.6
+    return style.mix(*style.COUNT_RAMP, shade)
+
+
+def _key_counts(vmax: int) -> list[int]:
+    """The counts the shading key shows: 1, then doubling, and the largest (five at most)."""
+    keys, n = [], 1
+    while n < vmax:
+        keys.append(n)
+        n *= 2
+    keys.append(vmax)
+    if len(keys) > 5:
+        keys = [*keys[:2], keys[len(keys) // 2], keys[-2], keys[-1]]
+    return keys
+
+
+def _by_level_then_name(matrix: Matrix) -> Matrix:
+    """The matrix with its columns by level (national first), then by name: a reader looks
+    a place up by its name, not its code (ISO order puts Jilin before Jiangxi)."""
+    order = sorted(
+        range(len(matrix.columns)),
+        key=lambda c: (
+            LEVEL_ORDER.index(matrix.columns[c].level or Level.provincial),
+            matrix.columns[c].label.casefold(),
+        ),
+    )
+    return dataclasses.replace(
+        matrix,
+        columns=tuple(matrix.columns[c] for c in order),
+        cells=tuple(tuple(row[c] for c in order) for row in matrix.cells),
+    )
 
 
 def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from ..models import Level, QuantityKind, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
 from .draw import MAX_HEIGHT_CM
-from .words import join, join_some, plural, source, wrap
+from .words import documents, join, join_some, plural, source, wrap
 
 KIND_LABELS = {
     QuantityKind.target: "Target",
@@ -197,6 +197,7 @@ def quantities_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart
         table,
         style.WIDTH_CM,
         round(height, 2),
+        documents([q.document.id for g in all_groups for q in g.items]),
     )
 
 

@@ -12,7 +12,7 @@ from ..analyse import measure_counts_by_province
 from ..models import Jurisdiction, Level, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
-from .words import join, join_some, plural, source
+from .words import documents, join, join_some, plural, source
 
 
 def _classes(max_count: int) -> list[tuple[int, int]]:
@@ -187,7 +187,7 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
     )
     drawn = set(counts)
     docs = [m.document.id for m in sel.measures if m.province is not None and m.province.code in drawn]
-    return Chart("tilemap", svg, alt, caption, source(docs), table, width, round(height, 2))
+    return Chart("tilemap", svg, alt, caption, source(docs), table, width, round(height, 2), documents(docs))
 
 
 def _tile_name(p: Jurisdiction) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -21,12 +22,12 @@ from ..models import Level, Status, Taxonomy
 from . import draw
 from .chart import Chart, ChartInput, DataTable
 from .draw import MAX_HEIGHT_CM
-from .words import join, plural, source, wrap
+from .words import documents, join, plural, source, wrap
 
 TL_LINE_CM = 0.52  # one row of the timeline
-TL_LINE_EXTRA = 0.42  # lines added above and below a row for each line its label wraps to
+TL_LINE_EXTRA = 0.38  # lines added above and below a row for each line its label wraps to
 TL_KEY_ROW_CM = 0.5  # one row of the key under the chart
-KEY_COLUMNS = 2
+KEY_COLUMNS = 3
 #: An open-ended plan's bar: its first year at full strength, then a tail this many years
 #: long that fades out, and an arrow. It stops there, not at the axis end: the sources give
 #: no end, and a bar to the edge would claim the plan runs to the last year shown.
@@ -42,9 +43,13 @@ ANNOUNCED_PALE = 0.72
 def _tl_label(item: TimelineItem) -> str:
     """The row label, wrapped to as many lines as it needs: a plan's name is never cut."""
     text = item.label[:1].upper() + item.label[1:]
-    if item.level is not Level.national and not text.startswith(item.jurisdiction.name):
+    # "… (2023-2025)": the period stands at the row's end already.
+    trailing = re.search(r"\s*\((\d{4})\s*[-–]\s*(\d{4})\)$", text)
+    if trailing and (int(trailing.group(1)), int(trailing.group(2))) == (item.start, item.end):
+        text = text[: trailing.start()]
+    if item.level is not Level.national and item.jurisdiction.name not in text:
         text = f"{item.jurisdiction.name}: {text}"
-    return wrap(text, 46, None)
+    return wrap(text, 50, None)
 
 
 def _tl_extra(item: TimelineItem) -> float:
@@ -355,7 +360,9 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         ),
     )
     docs = [m.document.id for i in tl.items for m in i.measures]
-    return Chart("timeline", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2))
+    return Chart(
+        "timeline", svg, alt, caption, source(docs), table, style.WIDTH_CM, round(height, 2), documents(docs)
+    )
 
 
 def _status(item: TimelineItem) -> str:

@@ -31,8 +31,14 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def source(doc_ids: Sequence[str]) -> str:
-    ids = sorted(set(doc_ids))
-    return f"Source: analysis of {plural(len(ids), 'document')}: {', '.join(ids)}."
+    """The source line a chart writes: how many documents it draws on. Internal ids are no
+    reader's business; a brief names the documents by outlet and date (`documents`)."""
+    return f"Source: analysis of {plural(len(set(doc_ids)), 'document')}."
+
+
+def documents(doc_ids: Sequence[str]) -> tuple[str, ...]:
+    """The ids of the documents a chart draws on, each once, sorted (for `Chart.documents`)."""
+    return tuple(sorted(set(doc_ids)))
 
 
 def wrap(text: str, width: int, lines: int | None = 2) -> str:
