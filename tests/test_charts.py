@@ -281,8 +281,8 @@ def test_timeline_alt_and_caption(base) -> None:
     assert chart.caption == (
         "In these reports the national plans and programmes start from 2020, the provincial "
         "and local ones from 2021; 3 of the 3 provincial plans shown run 2023–2025; the one "
-        "municipal plan shown runs from 2021. 1 plan is open-ended (no end year reported) and 1 "
-        "period is inferred."
+        "municipal plan shown runs from 2021. 1 plan is open-ended (no end year) and 1 period "
+        "is inferred."
     )
 
 

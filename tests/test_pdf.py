@@ -350,3 +350,58 @@ def test_postprocessed_pdf_passes_the_checks_and_looks_the_same(
     assert len(before) == len(after) > 2
     for a, b in zip(before, after, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+URL = "http://en.test-wire.example/news/smart_factories/demonstration-parks_2024/alpha-report.html"
+
+
+def _url_in_text(text: str, url: str) -> tuple[int, list[str]]:
+    """Where `url` starts in pdftotext output and the character before each line break inside
+    it; fails if the text there is not the URL itself, line breaks aside (a hyphen added at
+    a break, or one dropped, would show here)."""
+    start = text.index(url[: url.index("//") + 2])
+    i, breaks = start, []
+    for ch in url:
+        while text[i] == "\n":
+            breaks.append(text[i - 1])
+            i += 1
+        assert text[i] == ch, f"{text[start : i + 1]!r} is not the start of {url!r}"
+        i += 1
+    return start, breaks
+
+
+def test_urls_break_only_after_slash_dot_or_underscore_and_are_never_hyphenated(
+    sites: tuple[Site, ...], tmp_path: Path
+) -> None:
+    """The sources list's address in the fixture brief: pdftotext must read it back whole,
+    with line breaks only after "/", "." or "_": no hyphen added at a break, none dropped."""
+    pdftotext = tool("pdftotext", "poppler-utils")
+    pdf = next(p for site in sites if site.name == "fixture" for p in site.pdfs if p.stem == "fixture-brief")
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    _, breaks = _url_in_text(text, URL)
+    assert set(breaks) <= set("/._"), breaks
+    # The check has teeth: the same address set narrow in plain text is hyphenated.
+    from weasyprint import HTML
+
+    narrow = (
+        f'<html lang="en"><body style="width: 35mm; hyphens: auto"><p>Address {URL} end.</p></body></html>'
+    )
+    HTML(string=narrow).write_pdf(tmp_path / "plain.pdf")
+    plain = subprocess.run(
+        [pdftotext, str(tmp_path / "plain.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    with pytest.raises(AssertionError):
+        _, plain_breaks = _url_in_text(plain, URL)
+        assert set(plain_breaks) <= set("/._")
+    from policybrief.render import breakable
+
+    css = ".breakable { hyphens: manual; } .breakable > span { white-space: nowrap; }"
+    marked = narrow.replace(URL, str(breakable(URL))).replace(
+        "<body", f"<head><style>{css}</style></head><body"
+    )
+    HTML(string=marked).write_pdf(tmp_path / "marked.pdf")
+    text = subprocess.run(
+        [pdftotext, str(tmp_path / "marked.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    _, breaks = _url_in_text(text, URL)
+    assert breaks and set(breaks) <= set("/._"), breaks

@@ -138,17 +138,13 @@ def describe_citation(corpus: Corpus, ident: str, numbers: dict[str, int]) -> Ma
 
 
 def chart_source(documents: Sequence[SourceDocument], numbers: dict[str, int]) -> str:
-    """A figure's source line: its documents by outlet and date, oldest first, and their
-    numbers in the list of sources ("Sources: Xinhua, 15 September 2022; … — nos. 1 and 3
-    in the list of sources.")."""
+    """A figure's source line: its documents by outlet and date, oldest first, each with its
+    number in the list of sources ("Sources: Xinhua, 15 September 2022 [1]; …")."""
     docs = sorted(documents, key=lambda d: (d.published.date, d.id))
-    named = "; ".join(f"{d.outlet}, {d.published.label()}" for d in docs)
-    nums = [str(numbers[d.id]) for d in docs if d.id in numbers]
-    where = ""
-    if nums:
-        listed = nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
-        where = f" (no{'s' if len(nums) > 1 else ''}. {listed} in the list of sources)"
-    return f"Source{'s' if len(docs) > 1 else ''}: {named}{where}."
+    named = "; ".join(
+        f"{d.outlet}, {d.published.label()}" + (f" [{numbers[d.id]}]" if d.id in numbers else "") for d in docs
+    )
+    return f"Source{'s' if len(docs) > 1 else ''}: {named}."
 
 
 def _document_of(corpus: Corpus, ident: str) -> SourceDocument:

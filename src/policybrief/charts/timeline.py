@@ -24,8 +24,8 @@ from .chart import Chart, ChartInput, DataTable
 from .draw import MAX_HEIGHT_CM
 from .words import documents, join, plural, source, wrap
 
-TL_LINE_CM = 0.52  # one row of the timeline
-TL_LINE_EXTRA = 0.38  # lines added above and below a row for each line its label wraps to
+TL_LINE_CM = 0.48  # one row of the timeline
+TL_LINE_EXTRA = 0.3  # lines added above and below a row for each line its label wraps to
 TL_KEY_ROW_CM = 0.5  # one row of the key under the chart
 KEY_COLUMNS = 3
 #: An open-ended plan's bar: its first year at full strength, then a tail this many years
@@ -277,7 +277,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         ax.set_ylim(y_end + 0.6, -0.6)
         ax.set_yticks(ticks, tick_labels)
         for y, tick, (kind, _) in zip(ys, ax.get_yticklabels(), rows, strict=True):
-            tick.set_linespacing(1.1)
+            tick.set_linespacing(0.95)  # a wrapped name reads as one block, apart from its neighbours
             if kind == "header":
                 tick.set_fontweight("bold")
                 tick.set_color(style.MUTED)
@@ -425,7 +425,7 @@ def _timeline_text(
     extra = []
     if open_n:
         extra.append(
-            f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year reported)"
+            f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year)"
         )
     if announced_n:
         extra.append(
