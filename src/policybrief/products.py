@@ -142,7 +142,8 @@ def chart_source(documents: Sequence[SourceDocument], numbers: dict[str, int]) -
     number in the list of sources ("Sources: Xinhua, 15 September 2022 [1]; …")."""
     docs = sorted(documents, key=lambda d: (d.published.date, d.id))
     named = "; ".join(
-        f"{d.outlet}, {d.published.label()}" + (f" [{numbers[d.id]}]" if d.id in numbers else "") for d in docs
+        f"{d.outlet}, {d.published.label()}" + (f" [{numbers[d.id]}]" if d.id in numbers else "")
+        for d in docs
     )
     return f"Source{'s' if len(docs) > 1 else ''}: {named}."
 

@@ -111,7 +111,8 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
         # One row of keys: the columns' levels, then the shading, a few counts on the same
         # logarithmic ramp as the cells (a text-only entry introduces them).
         handles = [
-            draw.level_patch(lvl, f"{sel.taxonomy.level_label(lvl).adjective} column") for lvl in levels_present
+            draw.level_patch(lvl, f"{sel.taxonomy.level_label(lvl).adjective} column")
+            for lvl in levels_present
         ]
         handles.append(Patch(facecolor="none", edgecolor="none", label="Measures in a cell:"))
         handles += [

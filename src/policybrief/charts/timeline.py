@@ -424,9 +424,7 @@ def _timeline_text(
     announced_n = sum(announced_only(i) for i in items)
     extra = []
     if open_n:
-        extra.append(
-            f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year)"
-        )
+        extra.append(f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year)")
     if announced_n:
         extra.append(
             f"{plural(announced_n, 'plan')} {'is' if announced_n == 1 else 'are'} announced "
