@@ -66,7 +66,9 @@ def test_chart_fields(base) -> None:
         assert chart.width_cm == 16.0 and 4 < chart.height_cm <= charts.MAX_HEIGHT_CM
         width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', chart.svg).group(1))
         assert width_pt == pytest.approx(16 / 2.54 * 72, abs=0.5)
-        assert chart.source == ("Source: analysis of 3 documents: nat-digital, nat-pilots, prov-plans.")
+        # The chart counts its documents; the brief names them by outlet and date.
+        assert chart.source == "Source: analysis of 3 documents."
+        assert chart.documents == ("nat-digital", "nat-pilots", "prov-plans")
         assert f'<title id="{chart.id}-title">' in chart.svg
         assert chart.data_summary.rows
 
@@ -281,8 +283,8 @@ def test_timeline_alt_and_caption(base) -> None:
     assert chart.caption == (
         "In these reports the national plans and programmes start from 2020, the provincial "
         "and local ones from 2021; 3 of the 3 provincial plans shown run 2023–2025; the one "
-        "municipal plan shown runs from 2021. 1 plan is open-ended (no end year) and 1 period "
-        "is inferred."
+        "municipal plan shown runs from 2021. 1 plan is open-ended (end year not reported) and "
+        "1 period is inferred."
     )
 
 
@@ -312,7 +314,7 @@ def test_timeline_tells_stated_open_ended_and_announced_apart() -> None:
     texts = [t for _, t in _texts(chart.svg)]
     for key in (
         "Provincial: period stated",
-        "open-ended: no end year reported",
+        "open-ended: end year not reported",
         "pale: announced, not reported in force",
     ):
         assert key in texts
@@ -524,7 +526,7 @@ def test_new_province_theme_and_instrument_appear(base, grown) -> None:
     assert "30 data centres" in grown["quantities"].alt
     for view in ALL_VIEWS:
         assert grown[view].svg != base[view].svg
-        assert "gz-bigdata" in grown[view].source
+        assert "gz-bigdata" in grown[view].documents
 
 
 # --------------------------------------------------------------------------- the real corpus
@@ -551,7 +553,7 @@ def test_real_content_renders_when_present() -> None:
 def test_timeline_keeps_to_a_page_and_says_what_it_leaves_out(title_words: int) -> None:
     # Short titles take one line a row, long ones two: the cap is on the chart's height.
     provinces = ["CN-SD", "CN-ZJ", "CN-HN", "CN-JX", "CN-SH", "CN-TJ"]
-    n = 40
+    n = 60
     title = " ".join(["programme"] * title_words)
     measures = [
         synthetic.measure(

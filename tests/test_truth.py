@@ -203,8 +203,7 @@ def test_damaged_reading_needs_its_note(content: Path, sources: Path) -> None:
         '  - kind: extraction\n    text: "\'1 2\' is read as 12: digits split by text extraction."\n    evidence: {anchor: "build 1 2 demonstration parks", reading: "build 12 demonstration parks"}\n',
         "",
     )
-    edit(path, "notes:\n", "notes: []\n")
-    report = verify_sources(load_corpus(content), sources)
+    report = verify_sources(load_corpus(content), sources)  # the scope note stays
     line = line_of(path, 'evidence: {anchor: "build 1 2 demonstration parks"')
     assert [str(p) for p in report.problems] == [
         f'content/{DOC}:{line}: measures[1].quantities[0].evidence.anchor: the anchor "build 1 2 '

@@ -299,7 +299,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
         ]
         handler_map: dict[Artist, HandlerBase] = {}
         if has_open:
-            open_key = Patch(label="open-ended: no end year reported")
+            open_key = Patch(label="open-ended: end year not reported")
             handles.append(open_key)
             handler_map[open_key] = _OpenKey()
         if has_announced:
@@ -424,7 +424,9 @@ def _timeline_text(
     announced_n = sum(announced_only(i) for i in items)
     extra = []
     if open_n:
-        extra.append(f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (no end year)")
+        extra.append(
+            f"{plural(open_n, 'plan')} {'is' if open_n == 1 else 'are'} open-ended (end year not reported)"
+        )
     if announced_n:
         extra.append(
             f"{plural(announced_n, 'plan')} {'is' if announced_n == 1 else 'are'} announced "
