@@ -315,7 +315,7 @@ def test_timeline_tells_stated_open_ended_and_announced_apart() -> None:
     for key in (
         "Provincial: period stated",
         "open-ended: end year not reported",
-        "pale: announced, not reported in force",
+        "pale: announced only",
     ):
         assert key in texts
     provincial = style.LEVEL_COLOURS["provincial"]

@@ -308,7 +308,7 @@ def timeline_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart |
                     facecolor=style.mix(style.TEXT, "#ffffff", ANNOUNCED_PALE + 0.1),
                     edgecolor=style.TEXT,
                     linewidth=0.9,
-                    label="pale: announced, not reported in force",
+                    label="pale: announced only",
                 )
             )
         if any(i.end_only for i in shown):
