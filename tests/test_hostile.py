@@ -198,6 +198,9 @@ def _sources_symlink(root: Path) -> None:
     (root / "sources" / "fixture-alpha.txt").symlink_to(root.parent / "outside" / "secret.md")
 
 
+# The fixture document's own address, replaced by each hostile one.
+FIXTURE_URL = "http://en.test-wire.example/news/smart_factories/demonstration-parks_2024/alpha-report.html"
+
 CASES = [
     # YAML that used to reach a constructor, recurse or explode.
     Case(
@@ -489,19 +492,17 @@ CASES = [
     # Links that would be live in the PDF or the page.
     Case(
         "url-javascript",
-        lambda r: edit(r, DOC, "outlet: Test Wire", 'outlet: Test Wire\nurl: "javascript:alert(1)"'),
+        lambda r: edit(r, DOC, FIXTURE_URL, '"javascript:alert(1)"'),
         r"url: a URL with 'javascript:'",
     ),
     Case(
         "url-data",
-        lambda r: edit(
-            r, DOC, "outlet: Test Wire", 'outlet: Test Wire\nurl: "data:text/html;base64,PHNjcmlwdD4="'
-        ),
+        lambda r: edit(r, DOC, FIXTURE_URL, '"data:text/html;base64,PHNjcmlwdD4="'),
         r"url: a URL with 'data:'",
     ),
     Case(
         "url-file",
-        lambda r: edit(r, DOC, "outlet: Test Wire", "outlet: Test Wire\nurl: file:///etc/passwd"),
+        lambda r: edit(r, DOC, FIXTURE_URL, "file:///etc/passwd"),
         r"url: a URL with 'file:'",
     ),
     Case(
@@ -521,7 +522,7 @@ CASES = [
     ),
     Case(
         "url-control",
-        lambda r: edit(r, DOC, "outlet: Test Wire", 'outlet: Test Wire\nurl: "https://example.org/\\u202e"'),
+        lambda r: edit(r, DOC, FIXTURE_URL, '"https://example.org/\\u202e"'),
         r"url: a URL with spaces, control or invisible",
     ),
 ]
