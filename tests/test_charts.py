@@ -270,7 +270,10 @@ def test_heatmap_alt_and_caption_state_values(base) -> None:
     assert "10 measures" in chart.alt
     # Scoped to what the chart saw (issue 11): never "only national measures cover X" bare.
     assert "; only national measures cover standards;" in chart.caption
-    assert chart.caption.startswith("In this brief's selection, provincial-level measures concentrate on")
+    # The columns hold provinces with their cities and zones, and the caption says so.
+    assert chart.caption.startswith(
+        "In this brief's selection, provincial, municipal and zone measures concentrate on"
+    )
     assert chart.data_summary.columns[:3] == ("Theme", "National", "Hunan")
 
 
@@ -281,8 +284,9 @@ def test_timeline_alt_and_caption(base) -> None:
     assert "from 2021, open-ended" in chart.alt
     # An order of the reports, not a claim that one level acted before another (issue 11).
     assert chart.caption == (
-        "In these reports the national plans and programmes start from 2020, the provincial "
-        "and local ones from 2021; 3 of the 3 provincial plans shown run 2023–2025; the one "
+        "In these reports the earliest dated national plan is from 2020, the earliest municipal "
+        "one from 2021, the earliest provincial one from 2023; 3 of the 3 provincial plans "
+        "shown run 2023–2025; the one "
         "municipal plan shown runs from 2021. 1 plan is open-ended (end year not reported) and "
         "1 period is inferred."
     )
@@ -581,3 +585,17 @@ def test_timeline_keeps_to_a_page_and_says_what_it_leaves_out(title_words: int) 
     assert f"{2000 + n - shown - 1}–{2000 + n - shown + 1}" not in chart.svg
     # Its data table still lists every plan.
     assert len(chart.data_summary.rows) == n
+
+
+def test_heatmap_findings_stay_on_the_themes_the_brief_selected() -> None:
+    """A measure on a selected theme brings its other themes along; "only X cover T" about
+    such a theme T is not a finding of the brief (issue 11, a fact-checker's case)."""
+    corpus = synthetic.corpus()
+    theme = "digital-transformation"  # its measures also carry intelligent manufacturing, chains, SMEs
+    sel = select(corpus, Filters(themes=[theme]))
+    [chart] = charts.render_charts(sel, ["heatmap"], corpus.taxonomy)
+    labels = {t.id: t.label.lower() for t in corpus.taxonomy.themes}
+    for clause in chart.caption.split(";"):
+        if " only " in f" {clause} ":
+            named = clause.split(" cover ", 1)[1]
+            assert all(labels[t] not in named for t in labels if t != theme), clause

@@ -757,7 +757,7 @@ def _and(items: Sequence[str]) -> str:
 
 def _level_word(sel: Selection, level: Level) -> str:
     """The project's own word for a level, as an adjective inside a sentence ("regional")."""
-    return sel.taxonomy.level_label(level).adjective.lower()
+    return sel.taxonomy.level_label(level).in_sentence
 
 
 def evidence_limits(sel: Selection) -> tuple[str, ...]:

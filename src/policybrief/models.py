@@ -51,6 +51,13 @@ class LevelLabel(Strict):
     noun: str
     #: More than one: "provinces", "states", "Länder".
     plural: str
+    #: The adjective inside a sentence ("provincial measures"). By default the adjective in
+    #: lower case; give it when the word keeps its capital there ("Land measures").
+    in_text: str | None = None
+
+    @property
+    def in_sentence(self) -> str:
+        return self.in_text or self.adjective.lower()
 
 
 #: The labels of a project that names none. `provincial` is the first level below the
@@ -184,7 +191,7 @@ class Taxonomy(Strict):
 
     def map_divisions_label(self) -> str:
         """What the caption calls the drawn divisions: "provincial-level divisions"."""
-        return self.map.divisions or f"{self.level_label(Level.provincial).adjective.lower()}-level divisions"
+        return self.map.divisions or f"{self.level_label(Level.provincial).in_sentence}-level divisions"
 
     def _jur_index(self) -> dict[str, Jurisdiction]:
         return {j.code: j for j in self.jurisdictions}

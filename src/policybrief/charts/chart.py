@@ -75,8 +75,14 @@ class ChartInput:
     taxonomy: Taxonomy
     measures: tuple[MeasureRef, ...]
     quantities: tuple[QuantityRef, ...]
+    #: The themes the brief is narrowed to, if any: a measure with several themes brings its
+    #: other themes into the charts, and a caption must not make findings about those ("only
+    #: zone measures cover services" where services were never selected for).
+    themes: tuple[str, ...] = ()
 
 
 def chart_input(selection: Compared, taxonomy: Taxonomy | None = None) -> ChartInput:
     """The part of a selection (an `analyse.Selection`, or a `ChartInput`) charts read."""
-    return ChartInput(taxonomy or selection.taxonomy, selection.measures, selection.quantities)
+    filters = getattr(selection, "filters", None)
+    themes = tuple(filters.themes) if filters is not None else getattr(selection, "themes", ())
+    return ChartInput(taxonomy or selection.taxonomy, selection.measures, selection.quantities, themes)

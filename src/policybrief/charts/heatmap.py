@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Collection, Sequence
 
 from matplotlib.patches import Patch, Rectangle
 
@@ -128,7 +129,8 @@ def heatmap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
             handletextpad=0.4,
             columnspacing=0.9,
         )
-        alt, caption = _heatmap_text(matrix, sel.taxonomy)
+        below = {m.level for m in sel.measures if m.level is not Level.national}
+        alt, caption = _heatmap_text(matrix, sel.taxonomy, sel.themes, below)
         svg = draw.svg(fig, "heatmap", alt)
     table = DataTable(
         ("Theme", *(c.label for c in matrix.columns)),
@@ -178,49 +180,64 @@ def _by_level_then_name(matrix: Matrix) -> Matrix:
     )
 
 
-def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
+def _below_words(taxonomy: Taxonomy, levels: Collection[Level]) -> str:
+    """The levels of the measures in the non-national columns, in the project's words:
+    "provincial" when they are all the first-level divisions' own, "provincial and zone" when
+    a column also counts a zone's measures (a province's column holds its zones' measures,
+    and a zone's measure is not a province's)."""
+    ordered = sorted(levels, key=lambda lvl: list(Level).index(lvl))
+    return join([taxonomy.level_label(lvl).in_sentence for lvl in ordered]) or "other"
+
+
+def _heatmap_text(
+    matrix: Matrix,
+    taxonomy: Taxonomy,
+    themes: Sequence[str] = (),
+    below_levels: Collection[Level] = (Level.provincial,),
+) -> tuple[str, str]:
     label = taxonomy.level_label
-    national, provincial = label(Level.national).adjective, label(Level.provincial).adjective
+    national = label(Level.national).in_sentence
     counts = matrix.counts
     nat = [c for c, col in enumerate(matrix.columns) if col.level is Level.national]
     prov = [c for c, col in enumerate(matrix.columns) if col.level is not Level.national]
     nat_by = [sum(row[c] for c in nat) for row in counts]
     prov_by = [sum(row[c] for c in prov) for row in counts]
     labels = [r.label for r in matrix.rows]
+    # "Only X cover T" is a finding about T only when the brief selected measures on T: a
+    # theme that a selected measure merely also carries says nothing about who covers it.
+    judged = [not themes or matrix.rows[i].key in themes for i in range(len(labels))]
+    below = f"{_below_words(taxonomy, below_levels)} measures"
 
     sentences: list[str] = []
     leaders: list[int] = []
+    who = below if len(prov) != 1 else f"{matrix.columns[prov[0]].label}'s measures"
     if prov and any(prov_by):
         top = max(prov_by)
-        leaders = [i for i, n in enumerate(prov_by) if n == top][:3]
-        named = join([f"{lower_first(labels[i])} ({prov_by[i]})" for i in leaders])
-        who = (
-            f"{provincial.lower()}-level measures"
-            if len(prov) > 1
-            else f"{matrix.columns[prov[0]].label}'s measures"
-        )
-        sentences.append(f"{who} concentrate on {named}")
+        ties = [i for i, n in enumerate(prov_by) if n == top]
+        if top > 1 and len(ties) < sum(1 for n in prov_by if n):
+            leaders = ties[:3]
+            named = join([f"{lower_first(labels[i])} ({prov_by[i]})" for i in leaders])
+            sentences.append(f"{who} concentrate on {named}")
     if nat and any(nat_by):
-        only_nat = [labels[i] for i in range(len(labels)) if nat_by[i] and not prov_by[i]]
+        only_nat = [labels[i] for i in range(len(labels)) if nat_by[i] and not prov_by[i] and judged[i]]
         if only_nat and prov:
-            sentences.append(
-                f"only {national.lower()} measures cover {join([lower_first(t) for t in only_nat])}"
-            )
+            sentences.append(f"only {national} measures cover {join([lower_first(t) for t in only_nat])}")
         elif not prov:
             top = max(nat_by)
             nat_leaders = [labels[i] for i, n in enumerate(nat_by) if n == top][:3]
-            sentences.append(
-                f"{national.lower()} measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
-            )
+            if top > 1 and len(nat_leaders) < sum(1 for n in nat_by if n):
+                sentences.append(
+                    f"{national} measures concentrate on {join([lower_first(t) for t in nat_leaders])}"
+                )
     if nat and prov:
         # Leaders are already named; the rest (three at most) complete the contrast.
         only_prov = [
-            labels[i] for i in range(len(labels)) if prov_by[i] and not nat_by[i] and i not in leaders
+            labels[i]
+            for i in range(len(labels))
+            if prov_by[i] and not nat_by[i] and i not in leaders and judged[i]
         ][:3]
         if only_prov:
-            sentences.append(
-                f"only {provincial.lower()}-level measures cover {join([lower_first(t) for t in only_prov])}"
-            )
+            sentences.append(f"only {who} cover {join([lower_first(t) for t in only_prov])}")
     # Every finding is about this brief's selection, not the world: say so once, up front.
     caption = "; ".join(sentences)
     caption = (
@@ -233,7 +250,7 @@ def _heatmap_text(matrix: Matrix, taxonomy: Taxonomy) -> tuple[str, str]:
     parts = []
     for c, col in enumerate(matrix.columns):
         cells = [f"{matrix.rows[r].label} {counts[r][c]}" for r in range(len(matrix.rows)) if counts[r][c]]
-        name = col.label if col.level is not Level.national else national
+        name = col.label if col.level is not Level.national else label(Level.national).adjective
         parts.append(f"{name}: {', '.join(cells)}")
     alt = (
         f"Heatmap of the number of measures by theme (rows) and jurisdiction (columns); "

@@ -282,12 +282,12 @@ def _quantities_text(
     if t > r:
         caption = (
             f"In this brief's selection, most figures are targets rather than achieved results "
-            f"({t} targets, {r} results): these sources say more about goals than outcomes"
+            f"({plural(t, 'target')}, {plural(r, 'result')}): these sources say more about goals than outcomes"
         )
     elif r > t:
         caption = (
-            f"In this brief's selection, achieved results outnumber targets ({r} results, "
-            f"{t} targets): these sources report more outcomes than goals"
+            f"In this brief's selection, achieved results outnumber targets ({plural(r, 'result')}, "
+            f"{plural(t, 'target')}): these sources report more outcomes than goals"
         )
     else:
         caption = f"In this brief's selection, targets and achieved results are equally many ({t} each)"
@@ -297,7 +297,7 @@ def _quantities_text(
     if a:
         extras.append(f"{plural(a, 'single-firm anecdote')}")
     if extras:
-        caption += f"; the rest are {join(extras)}"
+        caption += f"; besides these, {join(extras)}"
     paired = [g for g in groups if len({q.kind for q in g.items}) > 1]
     if paired:
         names = join_some([g.counts for g in paired])

@@ -64,7 +64,7 @@ def tilemap_chart(sel: ChartInput, taxonomy: Taxonomy | None = None) -> Chart | 
     national_n = sum(1 for m in sel.measures if m.level is Level.national)
     label = tax.level_label
     note = (
-        f"Each square is one {label(Level.provincial).adjective.lower()}-level\ndivision (not to scale). "
+        f"Each square is one {label(Level.provincial).in_sentence}-level\ndivision (not to scale). "
         f"{label(Level.municipal).plural.capitalize()} and\n{label(Level.zone).plural} count toward "
         f"their {label(Level.provincial).noun}."
     )
@@ -208,7 +208,7 @@ def _tilemap_text(
     """Caption and alt text. The count of divisions is the map's own (the taxonomy's `map:`),
     and its note on the divisions not drawn ends both, in the content's words."""
     divisions = tax.map_divisions_label()
-    national = tax.level_label(Level.national).adjective.lower()
+    national = tax.level_label(Level.national).in_sentence
     names = {p.code: p.name for p in provinces}
     order = {p.code: i for i, p in enumerate(provinces)}
     reporting = sorted((c for c in names if counts.get(c, 0)), key=lambda c: (-counts[c], order[c]))
@@ -217,11 +217,17 @@ def _tilemap_text(
     leaders = [c for c in reporting if counts[c] == top]
     lead = join_some([names[c] for c in leaders])
     rest = total - len(reporting)
+    # "Most for" only when some division has more than the others; a tie of all is no lead.
+    most = (
+        f", most for {lead} ({top})"
+        if len(leaders) < len(reporting)
+        else (f", {plural(top, 'measure')} each" if len(reporting) > 1 else f" ({plural(top, 'measure')})")
+    )
     caption = (
         f"In these documents, measures are reported for {len(reporting)} of {total} "
-        f"{divisions}, most for {lead} ({top}); for the other {rest}, none is reported here"
+        f"{divisions}{most}; for the other {rest}, none is reported here"
         if rest
-        else f"In these documents, measures are reported for all {total} {divisions}, most for {lead} ({top})"
+        else f"In these documents, measures are reported for all {total} {divisions}{most}"
     )
     if national_n:
         caption += (

@@ -394,20 +394,23 @@ def _timeline_text(
     nat = by_level.get(Level.national)
     below = [lvl for lvl in by_level if lvl is not Level.national]
     if nat and below:
-        # Start years of the plans these reports mention, level by level: an order of the
-        # reports, not a claim about which level acted first.
-        earliest_below = min(starts[lvl] for lvl in below)
-        if starts[Level.national] != earliest_below:
+        # The earliest dated plan of each level these reports mention: an order of the
+        # reports, not a claim about which level acted first (undated plans may be older),
+        # and only levels that have a dated plan are named.
+        earliest = sorted(below, key=lambda lvl: (starts[lvl], lvl.value))
+        if any(starts[lvl] != starts[Level.national] for lvl in below):
+            others = ", ".join(
+                f"the earliest {tax.level_label(lvl).in_sentence} one from {starts[lvl]}" for lvl in earliest
+            )
             sentences.append(
-                f"in these reports the {tax.level_label(Level.national).adjective.lower()} plans and "
-                f"programmes start from {starts[Level.national]}, the "
-                f"{tax.level_label(Level.provincial).adjective.lower()} and local ones from {earliest_below}"
+                f"in these reports the earliest dated {tax.level_label(Level.national).in_sentence} "
+                f"plan is from {starts[Level.national]}, {others}"
             )
     for lvl in below or list(by_level):
         group = by_level[lvl]
         spans = Counter(_span(i) for i in group)
         span, k = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        name = tax.level_label(lvl).adjective.lower()
+        name = tax.level_label(lvl).in_sentence
         if len(group) == 1:
             sentences.append(f"the one {name} plan shown runs {span}")
         elif k > 1:

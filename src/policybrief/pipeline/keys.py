@@ -265,6 +265,7 @@ def chart_key(data: ChartInput, views: Sequence[str], keys: RenderKeys) -> str:
                 ]
                 for q in data.quantities
             ],
+            "themes": list(data.themes),
         }
     )
 
