@@ -208,3 +208,37 @@ def test_the_map_caption_counts_and_notes_from_the_taxonomy(built: Path) -> None
     text = " ".join(caption.group(0).split())
     assert "measures are reported for all 3 regional-level divisions" in text
     assert "The Communities, which hold other powers over the same territory, are not drawn." in text
+
+
+def test_each_cjk_language_gets_its_regional_face(tmp_path: Path) -> None:
+    """Han characters differ in form by region (直, 骨): a Japanese name is set in the JP
+    face and a Traditional Chinese one in the TC face, not all in the Simplified one."""
+    import subprocess
+
+    project = tmp_path / "federation"
+    shutil.copytree(FEDERATION, project)
+    toml = project / "policybrief.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'names = ["fr", "nl"]', 'names = ["fr", "nl", "ja", "zh-Hant"]'
+        ),
+        encoding="utf-8",
+    )
+    taxonomy = project / "content" / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    assert "names: {fr: Belgique, nl: België}" in text
+    taxonomy.write_text(
+        text.replace(
+            "names: {fr: Belgique, nl: België}",
+            "names: {fr: Belgique, nl: België, ja: ベルギー直, zh-Hant: 比利時直}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        main(["build", "--project", str(project), "-q", "--only", "federal-regional-test", "--no-digest-pdf"])
+        == 0
+    )
+    [pdf] = (project / "output" / "briefs" / "federal-regional-test").glob("*.pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-CJK-JP" in fonts and "Noto-Sans-CJK-TC" in fonts, fonts
