@@ -18,10 +18,12 @@ from policybrief.analyse import (
     gap_caveat,
     instrument_by_level,
     measure_counts_by_province,
+    measure_matrix,
     quantity_groups,
     select,
     targets_table,
     timeline,
+    who_does_what,
 )
 from policybrief.models import Filters, Level, QuantityKind
 
@@ -350,3 +352,78 @@ def test_every_selected_measure_matches_the_filters(themes, instruments, levels,
         1 for r in s.measures if r.province is not None and r.level is not Level.national
     )
     assert select(CORPUS, f) == s  # deterministic
+
+
+# --------------------------------------------------------------------------- who does what
+
+
+def test_who_does_what_rows_centre_first_then_by_level_and_name(sel) -> None:
+    who = who_does_what(sel)
+    assert [r.jurisdiction.code for r in who.rows] == [
+        "CN",
+        "CN-HN",  # Hunan, Jiangxi, Shandong, Shanghai: by name
+        "CN-JX",
+        "CN-SD",
+        "CN-SH",
+        "CN-ZJ-HZ",  # municipal
+        "CN-TJ-BH",  # zone
+    ]
+    labels = {r.jurisdiction.code: r.level_label for r in who.rows}
+    assert labels["CN"] == "National" and labels["CN-TJ-BH"] == "Zone"
+    within = {r.jurisdiction.code: r.within.code if r.within else None for r in who.rows}
+    assert within == {c: None for c in within} | {"CN-ZJ-HZ": "CN-ZJ", "CN-TJ-BH": "CN-TJ"}
+
+
+def test_who_does_what_plans_figures_and_status(sel) -> None:
+    rows = {r.jurisdiction.code: r for r in who_does_what(sel).rows}
+    cn = rows["CN"]
+    assert cn.measures == 3 and cn.status == "3 in force"
+    # the plans the timeline draws, most recent first
+    assert [(p.label, p.period) for p in cn.plans] == [
+        ("Digital manufacturing action plan", "2024–2026 (inferred)"),
+        ("Integration pilot programme", "2020–2022"),
+    ]
+    assert cn.more_plans == "" and cn.other_measures == ()
+    # the most recent target and result, each citing the figure itself
+    assert [(f.kind, f.value, f.cite) for f in cn.figures] == [
+        (QuantityKind.target, "over 200 factories", "pilot-factories"),
+        (QuantityKind.result, "40 regions", "pilot-regions"),
+    ]
+    assert [label for label, _ in cn.instruments] == [
+        "Plan or strategy",
+        "Pilot programme",
+        "Standards and certification",
+    ]
+    assert cn.themes[0] == ("Intelligent manufacturing", 2)
+    # Shandong: two measures of one named plan make one plan; a baseline is no headline
+    sd = rows["CN-SD"]
+    assert [p.label for p in sd.plans] == ["Shandong manufacturing action plan"]
+    assert [f.cite for f in sd.figures] == ["sd-firms"]
+    assert sd.themes[0] == ("Industrial chains and clusters", 2)
+    # Jiangxi reports no plan: its measures are listed instead
+    jx = rows["CN-JX"]
+    assert jx.plans == () and [m.id for m in jx.other_measures] == ["jx-cloud"]
+    assert rows["CN-TJ-BH"].figures == ()
+
+
+def test_who_does_what_caps_plans_and_says_how_many_more(corpus) -> None:
+    extra = synthetic.document(
+        "more-plans",
+        [
+            synthetic.measure(
+                f"cn-plan-{i}", "CN", "governance/plan", ["standards"], 2010 + i, None, plan=f"Plan {i}"
+            )
+            for i in range(5)
+        ],
+    )
+    sel = select(synthetic.corpus([extra]), Filters())
+    cn = who_does_what(sel).rows[0]
+    assert len(cn.plans) == 4
+    assert cn.more_plans == "and 3 more plans and programmes in these reports"
+
+
+def test_measure_matrix_lists_each_measure_once(sel) -> None:
+    m = measure_matrix(sel)
+    listed = [ref.id for row in m.cells for cell in row for ref in cell]
+    assert sorted(listed) == sorted(r.id for r in sel.measures)
+    assert [a.label for a in m.rows][:2] == ["Plan or strategy", "Pilot programme"]

@@ -74,6 +74,8 @@ def test_level_labels_come_from_the_project_file(built: Path) -> None:
     page = (built / "briefs" / "federal-regional-test" / "index.html").read_text(encoding="utf-8")
     assert "Federal measures" in page
     assert "Regional, city and zone measures" in page
+    who = page[page.index('id="table-who"') :].split("</table>")[0]
+    assert '<span class="who-meta">Federal;' in who and '<span class="who-meta">Regional;' in who
     # Labels say "Regional" and "region"; only the data annex's column keys and level values
     # ("province_code", "provincial") keep the content format's names.
     text = re.sub(r'<section[^>]*id="data".*?</section>', "", page, flags=re.S)

@@ -74,8 +74,10 @@ instruments:
     assert "Computing power" in matrix and "Guizhou computing hubs for manufacturers" in matrix
     assert "Guizhou" in page[page.index('id="fig-heatmap"') :].split("</figure>")[0]
     assert "Guizhou 1" in page[page.index('id="fig-tilemap"') :].split("</figure>")[0]
-    alignment = page[page.index('id="table-alignment"') :].split("</table>")[0]
+    alignment = page[page.index('id="table-alignment-theme"') :].split("</table>")[0]
     assert "Guizhou" in alignment
+    who = page[page.index('id="table-who"') :].split("</table>")[0]
+    assert "Guizhou" in who and "Computing hubs" in who and "Computing power" in who
     svg = (out / "briefs" / "fixture-brief" / "charts" / "heatmap.svg").read_text()
     assert "Guizhou" in svg or "<path" in svg  # glyphs are paths; the alt text carries the name
 

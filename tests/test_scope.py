@@ -1,7 +1,7 @@
 """Generated sentences stay inside the evidence (issue 11, item 4).
 
 Every sentence our code writes from data (chart captions and alt text, the limits box, the
-gap caveat, the filter notes) is enumerated over the example corpus's briefs and a synthetic
+gap caveat, the filter notes, the who-does-what view's title, notes and empty cells) is enumerated over the example corpus's briefs and a synthetic
 corpus under several filters, and checked: a claim of "only", "all", "none", "no", "every"
 or "any" says what it saw ("in these reports", "in this brief's selection", "here"); nothing
 is said to be absent or inactive in the world, or to have come before another level; a
@@ -17,7 +17,7 @@ import pytest
 
 import synthetic
 from conftest import FIXTURES, ROOT
-from policybrief.analyse import Selection, evidence_limits, gap_caveat, select
+from policybrief.analyse import Selection, evidence_limits, gap_caveat, measure_matrix, select, who_does_what
 from policybrief.charts import KINDS, render_charts
 from policybrief.load import Corpus, load_corpus
 from policybrief.models import Filters, Level
@@ -75,6 +75,15 @@ def generated(corpus: Corpus, sel: Selection) -> Iterator[tuple[str, str]]:
     for sentence in evidence_limits(sel):
         yield "limits", sentence
     yield "gap caveat", gap_caveat(corpus.taxonomy)
+    who = who_does_what(sel)
+    yield "who title", who.title
+    yield "who note", who.note
+    yield "who no plan", who.no_plan
+    yield "who no figure", who.no_figure
+    for row in who.rows:
+        if row.more_plans:
+            yield f"who {row.jurisdiction.code} more plans", row.more_plans
+    yield "matrix note", measure_matrix(sel).note
     note = filter_note(sel)
     if note:
         yield "filter note", note

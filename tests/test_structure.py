@@ -145,7 +145,7 @@ def test_a_fifth_chart_kind_is_a_module_a_line_and_a_template(tmp_path: Path) ->
     shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
     brief = content / "briefs" / "fixture-brief.md"
     text = brief.read_text(encoding="utf-8")
-    assert "views: [matrix, heatmap, tilemap, alignment]" in text
+    assert "views: [who, matrix, heatmap, tilemap, alignment]" in text
     brief.write_text(text.replace("heatmap, tilemap", "heatmap, levels, tilemap"), encoding="utf-8")
 
     out = tmp_path / "out"

@@ -23,6 +23,7 @@ from .models import (
     Jurisdiction,
     Level,
     Measure,
+    Period,
     Quantity,
     QuantityKind,
     SourceDocument,
@@ -414,6 +415,39 @@ def comparison_matrix(sel: Compared) -> Matrix:
     )
 
 
+def measure_matrix(sel: Compared) -> Matrix:
+    """Instrument types × jurisdictions, each measure once: the table view's matrix.
+
+    A measure has one instrument but often several themes; rows by instrument list each
+    measure once (its themes go with it as tags), where rows by theme repeated a measure
+    under every theme it carries. Types rather than families: "plan", "guideline" and
+    "pilot" are the differences a reader looks for, and short rows break between pages.
+    The heatmap keeps the theme rows: it counts.
+    """
+    ranks = _Ranks(sel.taxonomy)
+    tax = sel.taxonomy
+    instruments = sorted({m.measure.instrument for m in sel.measures}, key=_instrument_order(tax))
+    rows = [Axis(i, tax.instrument_type_label(i) or tax.instrument_family_label(i)) for i in instruments]
+    return _tabulate(
+        sel.measures,
+        rows,
+        _columns(sel, ranks),
+        lambda m: (m.measure.instrument,),
+        lambda m: m.column,
+        ranks.measure_key,
+        f"Each measure appears once, in the row of its instrument, with its themes; "
+        f"{_toward_province(sel.taxonomy)}.",
+    )
+
+
+def _instrument_order(tax: Taxonomy) -> Callable[[str], tuple[int, str]]:
+    """Sort key for "family/type" references: families as the taxonomy lists them, types as
+    listed within each; unknown references last, by id."""
+    listed = [f"{f.id}/{t.id}" for f in tax.instruments for t in f.types]
+    order = {ref: i for i, ref in enumerate(listed)}
+    return lambda ref: (order.get(ref, len(order)), ref)
+
+
 def _toward_province(taxonomy: Taxonomy) -> str:
     """'cities and zones count toward their province', in the project's words."""
     label = taxonomy.level_label
@@ -730,6 +764,201 @@ def alignment(sel: Selection) -> Alignment:
             )
         )
     return Alignment(tuple(priorities), compared, without, gap_caveat(sel.taxonomy), sel.document_ids)
+
+
+# --------------------------------------------------------------------------- who does what
+
+#: How many plans, instruments and themes a row of the who-does-what view names.
+WHO_PLANS = 4
+WHO_TOP = 3
+
+
+@dataclass(frozen=True)
+class WhoPlan:
+    """One plan or programme of a jurisdiction, as the timeline draws it."""
+
+    label: str
+    period: str  # "2023–2025", "from 2020", "by 2025", "undated"; "(inferred)" when inferred
+    status: str  # the measures' status in words ("in force"; "announced, in force" if mixed)
+    cite: str  # the first measure's id: its endnote quotes the source
+
+
+@dataclass(frozen=True)
+class WhoFigure:
+    """A headline figure: the most recent target or result a jurisdiction's measures report."""
+
+    kind: QuantityKind
+    value: str  # Quantity.display_value()
+    counts: str
+    period: str
+    cite: str  # the quantity id: a figure cites the figure, not its document
+
+
+@dataclass(frozen=True)
+class WhoRow:
+    """What one jurisdiction does in a brief's selection."""
+
+    jurisdiction: Jurisdiction
+    level_label: str  # the project's adjective for its level ("Provincial", "Regional")
+    within: Jurisdiction | None  # the division a city or zone lies in; None otherwise
+    measures: int
+    plans: tuple[WhoPlan, ...]  # at most WHO_PLANS, most recent first
+    more_plans: str  # "and 3 more plans and programmes in these reports", or ""
+    other_measures: tuple[MeasureRef, ...]  # its measures, when it reports no plan
+    instruments: tuple[tuple[str, int], ...]  # (instrument type label, measures), most first
+    themes: tuple[tuple[str, int], ...]  # (theme label, measures), most first
+    status: str  # "3 in force, 2 announced"
+    figures: tuple[WhoFigure, ...]  # the most recent target, then the most recent result
+
+
+@dataclass(frozen=True)
+class WhoDoesWhat:
+    rows: tuple[WhoRow, ...]  # national first, then by level, then by name
+    note: str
+    title: str = (
+        "Who does what in these reports: plans, instruments, themes and headline figures by jurisdiction"
+    )
+    no_plan: str = "No plan or programme in these reports; its measures:"
+    no_figure: str = "No target or result reported here."
+
+
+_STATUS_WORDS = {
+    Status.in_force: "in force",
+    Status.announced: "announced",
+    Status.completed: "completed",
+    Status.unknown: "status not reported",
+    Status.proposed: "proposed",
+}
+
+
+def _statuses(refs: Iterable[MeasureRef]) -> list[tuple[Status, int]]:
+    counts = Counter(r.measure.status for r in refs)
+    order = list(_STATUS_WORDS)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+
+
+def _top(labels: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """The most frequent labels, ties in the order first seen (taxonomy order)."""
+    counts = Counter(labels)
+    first = {label: i for i, label in enumerate(counts)}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]]))
+    return tuple(ranked[:WHO_TOP])
+
+
+def _recency(period: Period | None) -> int:
+    if period is None:
+        return -1
+    year = period.end if period.end is not None else period.start
+    return year if year is not None else -1
+
+
+def _headline(refs: Sequence[QuantityRef], kind: QuantityKind) -> WhoFigure | None:
+    """The most recent figure of a kind, by its period, else its measure's; on a tie, the
+    first of the first measure in the order its source summary lists them (the summary puts
+    a plan's main figure first)."""
+
+    def key(q: QuantityRef) -> tuple[object, ...]:
+        year = _recency(q.quantity.period or (q.measure.period if q.measure is not None else None))
+        position = (
+            next((i for i, x in enumerate(q.measure.quantities) if x.id == q.id), 0) if q.measure else 0
+        )
+        return (-year, q.measure.id if q.measure else "", position)
+
+    candidates = sorted((q for q in refs if q.kind is kind), key=key)
+    if not candidates:
+        return None
+    best = candidates[0]
+    return WhoFigure(
+        kind, best.quantity.display_value(), best.quantity.counts, quantity_period(best), best.id
+    )
+
+
+def who_does_what(sel: Compared) -> WhoDoesWhat:
+    """One row per jurisdiction with measures in the selection: its plans and programmes
+    (name, period, status), its most frequent instruments and themes, its most recent target
+    and result, and its measures by status. National first, then level by level, by name
+    within a level, so that the centre and the divisions read in one frame."""
+    tax = sel.taxonomy
+    ranks = _Ranks(tax)
+    instrument_key = _instrument_order(tax)
+    by_jur: dict[str, list[MeasureRef]] = defaultdict(list)
+    for ref in sel.measures:
+        by_jur[ref.jurisdiction.code].append(ref)
+    plans_of: dict[str, list[TimelineItem]] = defaultdict(list)
+    line = timeline(sel)
+    for item in (*line.items, *line.undated):
+        plans_of[item.jurisdiction.code].append(item)
+    figures_of: dict[str, list[QuantityRef]] = defaultdict(list)
+    for q in sel.quantities:
+        if q.measure is not None:
+            figures_of[q.measure.jurisdiction].append(q)
+
+    rows: list[WhoRow] = []
+    for code, refs in by_jur.items():
+        jur = refs[0].jurisdiction
+        items = sorted(
+            plans_of.get(code, []),
+            key=lambda i: (-(i.end or i.start or -1), i.start is None and i.end is None, i.key),
+        )
+        plans = tuple(
+            WhoPlan(
+                label=item.label,
+                period=item.period_label,
+                status=", ".join(_STATUS_WORDS[s] for s, _ in _statuses(item.measures)),
+                cite=item.key,
+            )
+            for item in items[:WHO_PLANS]
+        )
+        extra = len(items) - len(plans)
+        more = (
+            f"and {extra} more {'plan or programme' if extra == 1 else 'plans and programmes'} in these reports"
+            if extra > 0
+            else ""
+        )
+        parent = ranks.province_of(jur) if jur.level not in (Level.national, Level.provincial) else None
+        figures = tuple(
+            f
+            for f in (
+                _headline(figures_of.get(code, []), k) for k in (QuantityKind.target, QuantityKind.result)
+            )
+            if f
+        )
+        rows.append(
+            WhoRow(
+                jurisdiction=jur,
+                level_label=tax.level_label(jur.level).adjective,
+                within=parent,
+                measures=len(refs),
+                plans=plans,
+                more_plans=more,
+                other_measures=() if items else tuple(refs),
+                instruments=_top(
+                    tax.instrument_type_label(r.measure.instrument)
+                    or tax.instrument_family_label(r.measure.instrument)
+                    for r in sorted(refs, key=lambda r: instrument_key(r.measure.instrument))
+                ),
+                themes=_top(
+                    tax.theme_label(t)
+                    for t in sorted((t for r in refs for t in r.measure.themes), key=ranks.theme)
+                ),
+                status=", ".join(f"{n} {_STATUS_WORDS[s]}" for s, n in _statuses(refs)),
+                figures=figures,
+            )
+        )
+    rows.sort(
+        key=lambda r: (ranks.level(r.jurisdiction.level), r.jurisdiction.name.casefold(), r.jurisdiction.code)
+    )
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    note = (
+        "One row for each jurisdiction with at least one measure in this brief's selection; a "
+        "jurisdiction not listed has no measure in these reports, which does not mean it has none. "
+        "Plans and programmes are grouped by plan name as in the timeline, at most "
+        f"{words.get(WHO_PLANS, str(WHO_PLANS))} a row, the most recent first; the data files list "
+        f"every measure in this brief's selection. Instruments and themes are the {words.get(WHO_TOP, str(WHO_TOP))} most "
+        "frequent among a jurisdiction's measures here (in brackets, how many of its measures "
+        "carry each); the figures are the most recent target and result its measures report here."
+    )
+    return WhoDoesWhat(tuple(rows), note)
 
 
 def kind_counts(sel: Selection) -> Counter[QuantityKind]:

@@ -491,7 +491,7 @@ class SourceDocument(Strict):
 
 # Comparison views a brief can show (docs/briefs.md): tables and charts.
 # The chart kinds come from their registry, so that a new kind is listed in one place.
-ViewName = Literal["matrix", *CHART_KINDS, "targets", "alignment", "measures", "limits"]  # type: ignore[valid-type]
+ViewName = Literal["who", "matrix", *CHART_KINDS, "targets", "alignment", "measures", "limits"]  # type: ignore[valid-type]
 VIEW_NAMES: tuple[str, ...] = get_args(ViewName)
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .charts import Chart
 
 TABLE_VIEWS = {
+    "who": "partials/view-who.html",
     "matrix": "partials/view-matrix.html",
     "alignment": "partials/view-alignment.html",
     "targets": "partials/view-targets.html",
@@ -55,6 +56,14 @@ def filter_note(selection: Any) -> str:
         + "; ".join(parts)
         + "), not everything the source documents report."
     )
+
+
+def _table_count(name: str, data: Any) -> int:
+    """How many numbered tables a view renders: the alignment view one per kind of
+    priority (themes, instruments), every other table view one."""
+    if name == "alignment":
+        return len({p.kind for p in data.priorities})
+    return 1
 
 
 def _or(items: list[str]) -> str:
@@ -99,14 +108,16 @@ class ViewRenderer:
             template = self.env.select_template([f"partials/figure-{name}.html", "partials/figure.html"])
             return template.render(chart=self.charts[name], number=number, medium=self.medium)
         if name in TABLE_VIEWS:
-            self.tables += 1
-            return self.env.get_template(TABLE_VIEWS[name]).render(
-                data=self._data(name),
+            data = self._data(name)
+            html = self.env.get_template(TABLE_VIEWS[name]).render(
+                data=data,
                 cite=self.citations.token,
                 medium=self.medium,
                 taxonomy=self.corpus.taxonomy,
-                table_number=self.tables,
+                table_number=self.tables + 1,
             )
+            self.tables += _table_count(name, data)
+            return html
         # A chart view with no data in this selection renders nothing (the chart stage
         # skipped it); say so rather than leave a silent hole.
         return (
@@ -115,8 +126,10 @@ class ViewRenderer:
         )
 
     def _data(self, name: str) -> Any:
+        if name == "who":
+            return analyse.who_does_what(self.selection)
         if name == "matrix":
-            return analyse.comparison_matrix(self.selection)
+            return analyse.measure_matrix(self.selection)
         if name == "alignment":
             return analyse.alignment(self.selection)
         if name == "measures":
