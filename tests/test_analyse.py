@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import synthetic
 from policybrief.analyse import (
+    WHO_PLANS,
     alignment,
     comparison_matrix,
     gap_caveat,
@@ -418,8 +419,14 @@ def test_who_does_what_caps_plans_and_says_how_many_more(corpus) -> None:
     )
     sel = select(synthetic.corpus([extra]), Filters())
     cn = who_does_what(sel).rows[0]
-    assert len(cn.plans) == 4
-    assert cn.more_plans == "and 3 more plans and programmes in these reports"
+    assert len(cn.plans) == WHO_PLANS == 3
+    # the most recent first (by end year, else start year)
+    assert [p.label for p in cn.plans] == [
+        "Digital manufacturing action plan",
+        "Integration pilot programme",
+        "Plan 4",
+    ]
+    assert cn.more_plans == "and 4 more plans and programmes in these reports"
 
 
 def test_measure_matrix_lists_each_measure_once(sel) -> None:

@@ -769,7 +769,7 @@ def alignment(sel: Selection) -> Alignment:
 # --------------------------------------------------------------------------- who does what
 
 #: How many plans, instruments and themes a row of the who-does-what view names.
-WHO_PLANS = 4
+WHO_PLANS = 3
 WHO_TOP = 3
 
 

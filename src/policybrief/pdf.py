@@ -13,6 +13,7 @@ from .fetcher import BUILD_ROOT, SafeFetcher
 from .fonts import check_fonts, font_face_css, font_files
 from .models import Brief
 from .options import PAPER_SIZES, Options
+from .pagefloat import float_charts
 
 
 class PdfError(RuntimeError):
@@ -49,7 +50,10 @@ def write_pdf(
         "custom_metadata": True,
         "uncompressed_pdf": False,
     }
-    rendered = document.render(stylesheets=stylesheets, font_config=font_config, **options_)
+    # Laid out, then again while a chart left the page before it underfull (pagefloat.py).
+    rendered = float_charts(
+        document, lambda html: html.render(stylesheets=stylesheets, font_config=font_config, **options_)
+    )
     out = io.BytesIO()
     rendered.write_pdf(out, **options_)
     if fetcher.refused:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .citations import CITATION_RE
 from .theme import Theme
@@ -80,6 +80,7 @@ def environment(
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["breakable"] = breakable
+    env.filters["keep_end"] = keep_end
     # Globals, not context: macros imported by partials see them too.
     env.globals["text_language"] = text_language
     env.globals["name_languages"] = list(name_languages)
@@ -101,6 +102,18 @@ def breakable(text: str) -> Markup:
     pieces = _BREAK_AFTER_RE.split(str(text))
     inner = Markup("<wbr>").join(Markup("<span>{}</span>").format(p) for p in pieces)
     return Markup('<span class="breakable">{}</span>').format(inner)
+
+
+def keep_end(text: str, count: int = 2) -> Markup:
+    """The text with its last `count` words held together (`<span class="keep">`,
+    white-space: nowrap), so that a narrow table cell never ends on a line of one word ("2"
+    above "batches"). Spaces stay spaces: the words read and copy as written."""
+    words = str(text).split(" ")
+    if len(words) < 2 or any(not w for w in words[-count:]):
+        return Markup(escape(text))
+    head = " ".join(words[:-count])
+    kept = " ".join(words[-count:])
+    return Markup('{}<span class="keep">{}</span>').format(Markup(escape(head) + " ") if head else "", kept)
 
 
 @dataclass
