@@ -105,9 +105,10 @@ def breakable(text: str) -> Markup:
 
 
 def keep_end(text: str, count: int = 2) -> Markup:
-    """The text with its last `count` words held together (`<span class="keep">`,
-    white-space: nowrap), so that a narrow table cell never ends on a line of one word ("2"
-    above "batches"). Spaces stay spaces: the words read and copy as written."""
+    """The text with its last `count` words held together (`<span class="keep">`, set
+    white-space: nowrap in print.css), so that a narrow table cell on paper never ends on a
+    line of one word ("2" above "batches"). Spaces stay spaces: the words read and copy as
+    written. (On screen the widths vary and the span does nothing.)"""
     words = str(text).split(" ")
     if len(words) < 2 or any(not w for w in words[-count:]):
         return Markup(escape(text))
