@@ -818,7 +818,7 @@ class WhoDoesWhat:
     title: str = (
         "Who does what in these reports: plans, instruments, themes and headline figures by jurisdiction"
     )
-    no_plan: str = "No plan or programme in these reports; its measures:"
+    no_plan: str = "No plan or programme here; its measures:"
     no_figure: str = "No target or result reported here."
 
 
@@ -949,14 +949,14 @@ def who_does_what(sel: Compared) -> WhoDoesWhat:
         key=lambda r: (ranks.level(r.jurisdiction.level), r.jurisdiction.name.casefold(), r.jurisdiction.code)
     )
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    plans, top = words.get(WHO_PLANS, str(WHO_PLANS)), words.get(WHO_TOP, str(WHO_TOP))
     note = (
-        "One row for each jurisdiction with at least one measure in this brief's selection; a "
-        "jurisdiction not listed has no measure in these reports, which does not mean it has none. "
-        "Plans and programmes are grouped by plan name as in the timeline, at most "
-        f"{words.get(WHO_PLANS, str(WHO_PLANS))} a row, the most recent first; the data files list "
-        f"every measure in this brief's selection. Instruments and themes are the {words.get(WHO_TOP, str(WHO_TOP))} most "
-        "frequent among a jurisdiction's measures here (in brackets, how many of its measures "
-        "carry each); the figures are the most recent target and result its measures report here."
+        "One row for each jurisdiction with a measure in this brief's selection (one not listed "
+        "may still have measures these reports do not cover). Plans and programmes: at most "
+        f"{plans}, the most recent first, grouped by plan name as in the timeline; instruments "
+        f"and themes: the {top} most frequent among its measures here, with how many carry each; "
+        "figures: the most recent target and result its measures report here. The data files "
+        "list every measure in this brief's selection."
     )
     return WhoDoesWhat(tuple(rows), note)
 
