@@ -26,3 +26,11 @@ def test_keep_end(text: str, html: str) -> None:
 
 def test_keep_end_holds_a_short_figure_whole() -> None:
     assert str(keep_end("over 130 projects", 3)) == '<span class="keep">over 130 projects</span>'
+
+
+@pytest.mark.parametrize(
+    "text", ["Service-oriented manufacturing", "Coordination mechanism", "Digital transformation"]
+)
+def test_keep_end_never_holds_an_ending_wider_than_a_narrow_column(text: str) -> None:
+    # Held together, these ran out of the who-does-what table's columns into the next.
+    assert "keep" not in str(keep_end(text))

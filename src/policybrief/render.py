@@ -104,16 +104,24 @@ def breakable(text: str) -> Markup:
     return Markup('<span class="breakable">{}</span>').format(inner)
 
 
+#: The longest ending keep_end holds together, in characters: about the narrowest column's
+#: width at table size (the who-does-what table's 13% column holds some 18 characters).
+KEEP_MAX_CHARS = 18
+
+
 def keep_end(text: str, count: int = 2) -> Markup:
     """The text with its last `count` words held together (`<span class="keep">`, set
     white-space: nowrap in print.css), so that a narrow table cell on paper never ends on a
     line of one word ("2" above "batches"). Spaces stay spaces: the words read and copy as
     written. (On screen the widths vary and the span does nothing.)"""
     words = str(text).split(" ")
-    if len(words) < 2 or any(not w for w in words[-count:]):
+    kept = " ".join(words[-count:])
+    # Only a short ending: one wider than a narrow column ("Service-oriented manufacturing",
+    # "Coordination mechanism") would run out of its cell into the next, which is worse
+    # than a line of one word.
+    if len(words) < 2 or any(not w for w in words[-count:]) or len(kept) > KEEP_MAX_CHARS:
         return Markup(escape(text))
     head = " ".join(words[:-count])
-    kept = " ".join(words[-count:])
     return Markup('{}<span class="keep">{}</span>').format(Markup(escape(head) + " ") if head else "", kept)
 
 

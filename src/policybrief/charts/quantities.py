@@ -297,7 +297,7 @@ def _quantities_text(
     if a:
         extras.append(f"{plural(a, 'single-firm anecdote')}")
     if extras:
-        caption += f"; besides these, {join(extras)}"
+        caption += f". Besides these: {join(extras)}"
     paired = [g for g in groups if len({q.kind for q in g.items}) > 1]
     if paired:
         names = join_some([g.counts for g in paired])
