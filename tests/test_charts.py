@@ -599,3 +599,36 @@ def test_heatmap_findings_stay_on_the_themes_the_brief_selected() -> None:
         if " only " in f" {clause} ":
             named = clause.split(" cover ", 1)[1]
             assert all(labels[t] not in named for t in labels if t != theme), clause
+
+
+def test_captions_split_pooled_counts_and_say_where_zones_sit(base) -> None:
+    """A second fact-check's cases: pooled, the national results hid that every provincial
+    figure was a target; a zone's measure in a province's column sat under "no provincial
+    measure" with the reason only in the alt text."""
+    assert (
+        "by level: national 2 results and 1 target, provincial 1 result and 3 targets"
+        in base["quantities"].caption
+    )
+    assert "say more about goals than outcomes" not in base["quantities"].caption
+    assert base["heatmap"].caption.endswith("Cities and zones count toward their province's column.")
+
+
+def test_timeline_caption_keeps_inferred_and_announced_marks() -> None:
+    import dataclasses
+
+    from policybrief.analyse import TimelineItem
+    from policybrief.charts.timeline import _timeline_text
+
+    corpus = synthetic.corpus()
+    sel = select(corpus, Filters())
+    nat = next(m for m in sel.measures if m.level.value == "national")
+    from policybrief.models import Status
+
+    announced = nat.measure.model_copy(update={"status": Status.announced})
+    ref = dataclasses.replace(nat, measure=announced)
+    items = [
+        TimelineItem(f"p{i}", f"Plan {i}", nat.jurisdiction, nat.level, (ref,), 2022, None, True, False, True)
+        for i in range(3)
+    ]
+    _alt, caption = _timeline_text(items, (), items, corpus.taxonomy)
+    assert "3 of the 3 national plans shown are announced, from 2022 (inferred)" in caption

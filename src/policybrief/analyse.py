@@ -838,7 +838,8 @@ def _statuses(refs: Iterable[MeasureRef]) -> list[tuple[Status, int]]:
 
 
 def _top(labels: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    """The most frequent labels, ties in the order first seen (taxonomy order)."""
+    """The most frequent labels, ties in the order first seen (taxonomy order); the table's
+    note says so, since a tie at the cut leaves out one of equals."""
     counts = Counter(labels)
     first = {label: i for i, label in enumerate(counts)}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]]))
@@ -898,7 +899,16 @@ def who_does_what(sel: Compared) -> WhoDoesWhat:
         jur = refs[0].jurisdiction
         items = sorted(
             plans_of.get(code, []),
-            key=lambda i: (-(i.end or i.start or -1), i.start is None and i.end is None, i.key),
+            # Most recent first; in one year, a stated period before an inferred one, and a
+            # plan or strategy before other instruments (the centre's action plan before a
+            # meeting's statement), then by id for a stable order.
+            key=lambda i: (
+                -(i.end or i.start or -1),
+                i.start is None and i.end is None,
+                i.inferred,
+                not any(m.measure.instrument.startswith("governance/plan") for m in i.measures),
+                i.key,
+            ),
         )
         plans = tuple(
             WhoPlan(
@@ -954,7 +964,7 @@ def who_does_what(sel: Compared) -> WhoDoesWhat:
         "One row for each jurisdiction with a measure in this brief's selection (one not listed "
         "may still have measures these reports do not cover). Plans and programmes: at most "
         f"{plans}, the most recent first, grouped by plan name as in the timeline; instruments "
-        f"and themes: the {top} most frequent among its measures here, with how many carry each; "
+        f"and themes: the {top} most frequent among its measures here (ties in taxonomy order), with how many carry each; "
         "figures: the most recent target and result its measures report here. The data files "
         "list every measure in this brief's selection."
     )

@@ -245,6 +245,10 @@ def _heatmap_text(
         if caption
         else "Measures by theme and jurisdiction in this brief's selection."
     )
+    if any(lvl not in (Level.national, Level.provincial) for lvl in below_levels):
+        # A zone's measure sits in its province's column: say so where the reader looks,
+        # not only in the alt text ("no provincial measure" above a filled province cell).
+        caption += f" {_toward(taxonomy)}'s column."
 
     n_measures = len(matrix.measure_ids)
     parts = []

@@ -279,18 +279,37 @@ def _quantities_text(
     b, a = kinds[QuantityKind.baseline], kinds[QuantityKind.anecdote]
     n = sum(len(g.items) for g in groups)
     total = len(everything)
+    # The split by level: pooled, a level's targets can hide behind another level's results
+    # ("more results than targets" while every provincial figure is a target).
+    levels = sorted(
+        {q.level for q in everything if q.kind in (QuantityKind.target, QuantityKind.result)},
+        key=lambda lvl: list(Level).index(lvl),
+    )
+    split = ""
+    if len(levels) > 1:
+        parts = []
+        for lvl in levels:
+            lt = sum(1 for q in everything if q.level is lvl and q.kind is QuantityKind.target)
+            lr = sum(1 for q in everything if q.level is lvl and q.kind is QuantityKind.result)
+            counted = join(
+                [s for s in (plural(lr, "result") if lr else "", plural(lt, "target") if lt else "") if s]
+            )
+            parts.append(f"{tax.level_label(lvl).in_sentence} {counted}")
+        split = "; by level: " + ", ".join(parts)
     if t > r:
         caption = (
             f"In this brief's selection, most figures are targets rather than achieved results "
-            f"({plural(t, 'target')}, {plural(r, 'result')}): these sources say more about goals than outcomes"
+            f"({plural(t, 'target')}, {plural(r, 'result')}{split})"
         )
     elif r > t:
         caption = (
             f"In this brief's selection, achieved results outnumber targets ({plural(r, 'result')}, "
-            f"{plural(t, 'target')}): these sources report more outcomes than goals"
+            f"{plural(t, 'target')}{split})"
         )
     else:
-        caption = f"In this brief's selection, targets and achieved results are equally many ({t} each)"
+        caption = (
+            f"In this brief's selection, targets and achieved results are equally many ({t} each{split})"
+        )
     extras = []
     if b:
         extras.append(plural(b, "baseline"))

@@ -372,6 +372,8 @@ def _status(item: TimelineItem) -> str:
 
 
 def _span(item: TimelineItem) -> str:
+    """The period without its "(inferred)" mark, so that items with the same years group;
+    the caption puts the mark back when the group's periods are all inferred."""
     return item.period_label.replace(" (inferred)", "")
 
 
@@ -410,11 +412,18 @@ def _timeline_text(
         group = by_level[lvl]
         spans = Counter(_span(i) for i in group)
         span, k = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        same = [i for i in group if _span(i) == span]
+        # A span the analyst inferred for every plan in it says so; plans only announced
+        # do not "run" yet.
+        if all(i.inferred for i in same):
+            span += " (inferred)"
+        verb = "are announced," if all(announced_only(i) for i in same) else "run"
         name = tax.level_label(lvl).in_sentence
         if len(group) == 1:
-            sentences.append(f"the one {name} plan shown runs {span}")
+            one_verb = "is announced," if verb != "run" else "runs"
+            sentences.append(f"the one {name} plan shown {one_verb} {span}")
         elif k > 1:
-            sentences.append(f"{k} of the {len(group)} {name} plans shown run {span}")
+            sentences.append(f"{k} of the {len(group)} {name} plans shown {verb} {span}")
         else:
             sentences.append(
                 f"the {name} plans shown start between {min(map(first_year, group))} and "
