@@ -406,6 +406,7 @@ def _review(options: Options, args: argparse.Namespace) -> int:
     import datetime as dt
     import os
 
+    from .charts.words import plural
     from .load import load_corpus
     from .review import MarkError, basis, mark_text
 
@@ -435,17 +436,13 @@ def _review(options: Options, args: argparse.Namespace) -> int:
             print(
                 safe(
                     f"{path.relative_to(corpus.root.parent)}: reviewed on {on.isoformat()} against "
-                    f"{_count(len(now.documents), 'document')} and "
-                    f"{_count(len(now.figures), 'cited quantity', 'cited quantities')}"
+                    f"{plural(len(now.documents), 'document')} and "
+                    f"{plural(len(now.figures), 'cited quantity', 'cited quantities')}"
                 )
             )
     # The marks must read back: a check of the marked files catches a bad write now.
     load_corpus(options.content, options.settings, options.limits)
     return EXIT_OK
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _check(options: Options, sources: Path | None, strict: bool, quiet: bool, verbose: bool) -> int:

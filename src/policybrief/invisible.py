@@ -30,28 +30,28 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed').lower()})"
 
 
+#: (characters, what the message says about them, severity), checked in this order.
+_RULES = (
+    (
+        _BIDI,
+        "bidirectional control character {}: it makes text display in another order than it "
+        "is written; remove it (names in other scripts are isolated by the templates)",
+        "error",
+    ),
+    (
+        _ZERO_WIDTH,
+        "invisible character {}: kept as written, but names that look alike will compare "
+        "different; remove it unless the script needs it (Thai, Khmer, Lao, Burmese word breaks)",
+        "warning",
+    ),
+)
+
+
 def _text_problems(text: str, path: str, line: int, field: str, by_offset: bool) -> Iterator[Problem]:
-    for match in _BIDI.finditer(text):
-        at = line + (text.count("\n", 0, match.start()) if by_offset else 0)
-        yield Problem(
-            path,
-            at,
-            field,
-            f"bidirectional control character {_name(match.group())}: it makes text display in "
-            "another order than it is written; remove it (names in other scripts are isolated "
-            "by the templates)",
-        )
-    for match in _ZERO_WIDTH.finditer(text):
-        at = line + (text.count("\n", 0, match.start()) if by_offset else 0)
-        yield Problem(
-            path,
-            at,
-            field,
-            f"invisible character {_name(match.group())}: kept as written, but names that "
-            "look alike will compare different; remove it unless the script needs it (Thai, "
-            "Khmer, Lao, Burmese word breaks)",
-            severity="warning",
-        )
+    for pattern, message, severity in _RULES:
+        for match in pattern.finditer(text):
+            at = line + (text.count("\n", 0, match.start()) if by_offset else 0)
+            yield Problem(path, at, field, message.format(_name(match.group())), severity=severity)
 
 
 def scan_data(located: Located, path: str) -> Iterator[Problem]:
